@@ -1,0 +1,5 @@
+import sys
+
+from omradesatsing.cli import main
+
+sys.exit(main())

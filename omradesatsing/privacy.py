@@ -1,0 +1,61 @@
+"""Small-number suppression (prikking): pure functions, applied by ``queries`` to every read.
+
+Rules, after SSB and FHI practice:
+- primary: a value built on fewer than ``threshold`` cases (numerator) or from fewer than
+  ``threshold`` people (denominator), or one suppressed at its source, is hidden;
+- secondary: where exactly one unit in a complete set of siblings is hidden, the next smallest
+  is hidden too, so the hidden one cannot be worked out from the total minus the others.
+
+A hidden row keeps who/where/when and gets ``suppressed=True``; value, counts and interval are
+emptied, so nothing downstream (chart, map, table, download) can show them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high")
+
+
+def is_small(numerator, denominator, threshold: int) -> bool:
+    """True when a count is below the threshold (missing counts are not small)."""
+    for count in (numerator, denominator):
+        if count is not None and not pd.isna(count) and count < threshold:
+            return True
+    return False
+
+
+def _hide(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    for col in HIDDEN_COLUMNS:
+        if col in df.columns:
+            if df[col].dtype.kind in "iub":
+                df[col] = df[col].astype("Float64")
+            df.loc[mask, col] = None
+    df.loc[mask, "suppressed"] = True
+    return df
+
+
+def suppress(df: pd.DataFrame, threshold: int, sibling_groups: list[str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``df`` with small numbers hidden.
+
+    ``df`` has at least ``numerator``, ``denominator`` and ``suppressed`` columns. With
+    ``sibling_groups`` (e.g. ``["indicator", "year", "zone_level"]``), rows in one group are
+    taken as a complete partition and secondary suppression is applied within it.
+    """
+    out = df.copy()
+    if out.empty:
+        return out
+    out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
+    primary = out.apply(lambda r: is_small(r.get("numerator"), r.get("denominator"), threshold), axis=1)
+    mask = out["suppressed"] | primary.astype(bool)
+    if sibling_groups:
+        for _, idx in out.groupby(sibling_groups, dropna=False).groups.items():
+            group_mask = mask.loc[idx]
+            if group_mask.sum() == 1 and len(idx) > 1:
+                candidates = out.loc[idx][~group_mask]
+                counts = candidates["numerator"].astype("Float64")
+                if counts.notna().any():
+                    mask.loc[counts.idxmin()] = True
+                else:
+                    mask.loc[candidates.index[0]] = True
+    return _hide(out, mask)

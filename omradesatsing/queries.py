@@ -1,0 +1,440 @@
+"""The read side: functions that take an Engine and return DataFrames or plain dicts.
+
+Suppression (``privacy.suppress``) is applied here, so no page can receive a hidden value.
+Every indicator row carries its source, period and the *illustrative* flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Integer, and_, func, select
+from sqlalchemy.orm import aliased
+
+from omradesatsing import config, privacy
+from omradesatsing.models import (
+    Area,
+    AreaZone,
+    Grant,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Investment,
+    Measure,
+    MeasureArea,
+    Milestone,
+    ParticipationActivity,
+    Pillar,
+    Source,
+    StatusUpdate,
+    Subprogramme,
+    Zone,
+)
+
+
+def _frame(engine: Engine, stmt) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Areas and geography
+# ---------------------------------------------------------------------------------------------
+
+
+def areas(engine: Engine) -> pd.DataFrame:
+    """All programme areas, active first, with their source."""
+    stmt = (
+        select(Area.id, Area.slug, Area.name, Area.state, Area.start_year, Area.end_year, Area.bydel_name,
+               Area.levekaarssone_names, Area.population, Area.population_illustrative, Area.description,
+               Area.geometry_note, Area.coordinator, Area.note, Source.title.label("source_title"),
+               Source.url.label("source_url"))
+        .outerjoin(Source, Source.id == Area.source_id)
+        .order_by(Area.end_year.is_not(None), Area.start_year.desc(), Area.name)
+    )
+    df = _frame(engine, stmt)
+    order = {"active": 0, "preproject": 1, "ended": 2}
+    if not df.empty:
+        df = df.sort_values(["state", "start_year"], key=lambda s: s.map(order) if s.name == "state" else -s)
+    return df.reset_index(drop=True)
+
+
+def area(engine: Engine, slug: str) -> dict[str, Any] | None:
+    df = areas(engine)
+    hit = df[df["slug"] == slug]
+    return None if hit.empty else hit.iloc[0].to_dict()
+
+
+def area_zones(engine: Engine, slug: str) -> pd.DataFrame:
+    stmt = (
+        select(Zone.level, Zone.code, Zone.name, Zone.population, AreaZone.approximate, AreaZone.note)
+        .join(AreaZone, AreaZone.zone_id == Zone.id)
+        .join(Area, Area.id == AreaZone.area_id)
+        .where(Area.slug == slug)
+        .order_by(Zone.level, Zone.name)
+    )
+    return _frame(engine, stmt)
+
+
+def zones(engine: Engine, level: str) -> pd.DataFrame:
+    """Zones at one level (without geometry), with their parent's name."""
+    parent = aliased(Zone)
+    stmt = (
+        select(Zone.id, Zone.code, Zone.name, Zone.level, Zone.population, Zone.population_year,
+               parent.name.label("parent_name"), Zone.note)
+        .outerjoin(parent, parent.id == Zone.parent_id)
+        .where(Zone.level == level)
+        .order_by(Zone.code)
+    )
+    if level == "kommune":
+        stmt = stmt.where(Zone.code == "4601")
+    return _frame(engine, stmt)
+
+
+def zone_features(engine: Engine, level: str, *, include_neighbours: bool = False) -> dict:
+    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry."""
+    stmt = select(Zone.code, Zone.name, Zone.level, Zone.population, Zone.geometry).where(
+        Zone.level == level, Zone.geometry.is_not(None)
+    )
+    if level == "kommune" and not include_neighbours:
+        stmt = stmt.where(Zone.code == "4601")
+    if level == "kommune" and include_neighbours:
+        stmt = stmt.where(Zone.code != "4601")
+    with engine.connect() as conn:
+        rows = conn.execute(stmt.order_by(Zone.code)).all()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": r.geometry,
+             "properties": {"code": r.code, "name": r.name, "level": r.level, "population": r.population}}
+            for r in rows
+        ],
+    }
+
+
+def area_features(engine: Engine) -> dict:
+    """Each area drawn with the geometry of the zone that stands in for it (see Area.geometry_note)."""
+    stmt = (
+        select(Area.slug, Area.name, Area.state, Area.start_year, Area.end_year, Area.geometry_note,
+               Zone.geometry, Zone.name.label("zone_name"))
+        .join(AreaZone, AreaZone.area_id == Area.id)
+        .join(Zone, Zone.id == AreaZone.zone_id)
+        .where(Zone.geometry.is_not(None))
+        .order_by(Area.name)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": r.geometry,
+             "properties": {"slug": r.slug, "name": r.name, "state": r.state, "start_year": r.start_year,
+                            "end_year": r.end_year, "zone_name": r.zone_name, "note": r.geometry_note}}
+            for r in rows
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators
+# ---------------------------------------------------------------------------------------------
+
+
+def indicators(engine: Engine) -> pd.DataFrame:
+    stmt = select(
+        Indicator.id, Indicator.key, Indicator.name_nb, Indicator.name_nn, Indicator.name_en,
+        Indicator.definition_nb, Indicator.definition_nn, Indicator.definition_en, Indicator.why_nb,
+        Indicator.why_nn, Indicator.why_en, Indicator.unit, Indicator.decimals, Indicator.higher_is_better,
+        Indicator.topic,
+    ).order_by(Indicator.topic, Indicator.key)
+    return _frame(engine, stmt)
+
+
+_VALUE_COLUMNS = (
+    Indicator.key.label("indicator"),
+    Indicator.unit,
+    IndicatorValue.scope,
+    Area.slug.label("area_slug"),
+    Area.name.label("area_name"),
+    Zone.level.label("zone_level"),
+    Zone.code.label("zone_code"),
+    Zone.name.label("zone_name"),
+    IndicatorValue.year,
+    IndicatorValue.period,
+    IndicatorValue.value,
+    IndicatorValue.value_text,
+    IndicatorValue.numerator,
+    IndicatorValue.denominator,
+    IndicatorValue.ci_low,
+    IndicatorValue.ci_high,
+    IndicatorValue.suppressed,
+    IndicatorValue.illustrative,
+    Source.title.label("source_title"),
+    Source.url.label("source_url"),
+    Source.licence.label("licence"),
+)
+
+
+def indicator_values(
+    engine: Engine,
+    indicator: str,
+    *,
+    scopes: tuple[str, ...] = ("zone", "area", "city", "country"),
+    zone_level: str | None = None,
+    area_slugs: tuple[str, ...] | None = None,
+    year: int | None = None,
+    threshold: int | None = None,
+) -> pd.DataFrame:
+    """Values of one indicator, with small numbers suppressed (never returned)."""
+    threshold = threshold or config.suppression_threshold()
+    stmt = (
+        select(*_VALUE_COLUMNS)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Source, Source.id == IndicatorValue.source_id)
+        .outerjoin(Area, Area.id == IndicatorValue.area_id)
+        .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
+        .where(Indicator.key == indicator, IndicatorValue.scope.in_(scopes))
+        .order_by(IndicatorValue.scope, IndicatorValue.year)
+    )
+    if zone_level:
+        stmt = stmt.where((IndicatorValue.scope != "zone") | (Zone.level == zone_level))
+    if area_slugs is not None:
+        stmt = stmt.where((IndicatorValue.scope != "area") | (Area.slug.in_(area_slugs)))
+    if year is not None:
+        stmt = stmt.where(IndicatorValue.year == year)
+    df = _frame(engine, stmt)
+    return privacy.suppress(df, threshold, sibling_groups=["indicator", "scope", "zone_level", "year"])
+
+
+def area_trend(engine: Engine, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:
+    """The indicator over the years for the given areas, with the Bergen (and Norway) reference."""
+    df = indicator_values(engine, indicator, scopes=("area", "city", "country"), area_slugs=area_slugs)
+    return df
+
+
+def latest_area_profile(engine: Engine, slug: str, lang: str = "nb") -> pd.DataFrame:
+    """For each indicator: the area's latest value and Bergen's value for the same year."""
+    rows = []
+    meta = indicators(engine)
+    for ind in meta.itertuples():
+        df = indicator_values(engine, ind.key, scopes=("area", "city"), area_slugs=(slug,))
+        mine = df[(df["scope"] == "area") & (df["value"].notna() | df["suppressed"])]
+        if mine.empty:
+            continue
+        last = mine.sort_values("year").iloc[-1]
+        city = df[(df["scope"] == "city") & (df["year"] == last["year"])]
+        city_row = city.iloc[0] if not city.empty else None
+        rows.append({
+            "indicator": ind.key,
+            "name": getattr(ind, f"name_{lang}"),
+            "unit": ind.unit,
+            "decimals": ind.decimals,
+            "higher_is_better": ind.higher_is_better,
+            "year": int(last["year"]),
+            "period": last["period"],
+            "value": last["value"],
+            "value_text": last["value_text"],
+            "ci_low": last["ci_low"],
+            "ci_high": last["ci_high"],
+            "suppressed": bool(last["suppressed"]),
+            "illustrative": bool(last["illustrative"]),
+            "source_title": last["source_title"],
+            "city_value": None if city_row is None else city_row["value"],
+            "city_value_text": None if city_row is None else city_row["value_text"],
+            "city_illustrative": None if city_row is None else bool(city_row["illustrative"]),
+            "city_source_title": None if city_row is None else city_row["source_title"],
+        })
+    return pd.DataFrame(rows)
+
+
+def targets(engine: Engine, indicator: str) -> pd.DataFrame:
+    stmt = (
+        select(Area.slug.label("area_slug"), Area.name.label("area_name"), IndicatorTarget.target_value,
+               IndicatorTarget.target_year, IndicatorTarget.illustrative, Source.title.label("source_title"))
+        .join(Indicator, Indicator.id == IndicatorTarget.indicator_id)
+        .join(Area, Area.id == IndicatorTarget.area_id)
+        .join(Source, Source.id == IndicatorTarget.source_id)
+        .where(Indicator.key == indicator)
+    )
+    return _frame(engine, stmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Programme: subprogrammes, measures, status
+# ---------------------------------------------------------------------------------------------
+
+
+def subprogrammes(engine: Engine) -> pd.DataFrame:
+    stmt = (
+        select(Subprogramme.id, Subprogramme.number, Subprogramme.name, Subprogramme.goal, Subprogramme.leader,
+               Subprogramme.illustrative, Pillar.number.label("pillar_number"), Pillar.name_nb.label("pillar_nb"),
+               Pillar.name_nn.label("pillar_nn"), Pillar.name_en.label("pillar_en"),
+               Source.title.label("source_title"))
+        .outerjoin(Pillar, Pillar.id == Subprogramme.pillar_id)
+        .outerjoin(Source, Source.id == Subprogramme.source_id)
+        .order_by(Subprogramme.number)
+    )
+    return _frame(engine, stmt)
+
+
+def measures(engine: Engine, area_slug: str | None = None) -> pd.DataFrame:
+    """Measures with subprogramme, areas (comma-joined slugs and names), status and flags."""
+    stmt = (
+        select(Measure.id, Measure.name, Measure.description, Measure.responsible_unit, Measure.start_date,
+               Measure.end_date, Measure.status, Measure.progress, Measure.updated_at, Measure.illustrative,
+               Measure.status_illustrative, Measure.version, Subprogramme.number.label("subprogramme_number"),
+               Subprogramme.name.label("subprogramme_name"), Source.title.label("source_title"),
+               Source.url.label("source_url"))
+        .join(Subprogramme, Subprogramme.id == Measure.subprogramme_id)
+        .outerjoin(Source, Source.id == Measure.source_id)
+        .order_by(Subprogramme.number, Measure.name)
+    )
+    df = _frame(engine, stmt)
+    links = _frame(engine, select(MeasureArea.measure_id, Area.slug, Area.name).join(Area, Area.id == MeasureArea.area_id)
+                   .order_by(Area.name))
+    grouped_slugs = links.groupby("measure_id")["slug"].apply(list).to_dict()
+    grouped_names = links.groupby("measure_id")["name"].apply(", ".join).to_dict()
+    df["area_slugs"] = df["id"].map(lambda i: grouped_slugs.get(i, []))
+    df["area_names"] = df["id"].map(lambda i: grouped_names.get(i, ""))
+    if area_slug:
+        df = df[df["area_slugs"].map(lambda s: area_slug in s)]
+    return df.reset_index(drop=True)
+
+
+def status_counts(engine: Engine, area_slug: str | None = None) -> dict[str, int]:
+    df = measures(engine, area_slug)
+    return df["status"].value_counts().to_dict() if not df.empty else {}
+
+
+def changed_since(engine: Engine, since: dt.datetime, area_slug: str | None = None) -> pd.DataFrame:
+    """Every status change since ``since``, newest first, with before → after."""
+    stmt = (
+        select(StatusUpdate.changed_at, StatusUpdate.previous_status, StatusUpdate.status, StatusUpdate.progress,
+               StatusUpdate.comment, StatusUpdate.changed_by, StatusUpdate.illustrative,
+               Measure.id.label("measure_id"), Measure.name.label("measure_name"))
+        .join(Measure, Measure.id == StatusUpdate.measure_id)
+        .where(StatusUpdate.changed_at >= since)
+        .order_by(StatusUpdate.changed_at.desc())
+    )
+    if area_slug:
+        stmt = stmt.join(MeasureArea, MeasureArea.measure_id == Measure.id).join(
+            Area, and_(Area.id == MeasureArea.area_id, Area.slug == area_slug))
+    return _frame(engine, stmt)
+
+
+def milestones(engine: Engine) -> pd.DataFrame:
+    stmt = (
+        select(Milestone.id, Milestone.name, Milestone.due_date, Milestone.done_date, Milestone.illustrative,
+               Measure.name.label("measure_name"), Measure.id.label("measure_id"))
+        .join(Measure, Measure.id == Milestone.measure_id)
+        .order_by(Milestone.due_date)
+    )
+    return _frame(engine, stmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Money and participation
+# ---------------------------------------------------------------------------------------------
+
+
+def investments(engine: Engine, area_slug: str | None = None) -> pd.DataFrame:
+    stmt = (
+        select(Investment.id, Investment.name, Investment.description, Area.slug.label("area_slug"),
+               Area.name.label("area_name"), Investment.category, Investment.funding_source,
+               Investment.budget_nok, Investment.spent_nok, Investment.start_year, Investment.end_year,
+               Investment.status, Investment.lon, Investment.lat, Investment.photo_before, Investment.photo_after,
+               Investment.illustrative, Source.title.label("source_title"), Source.url.label("source_url"))
+        .outerjoin(Area, Area.id == Investment.area_id)
+        .outerjoin(Source, Source.id == Investment.source_id)
+        .order_by(Area.name, Investment.start_year, Investment.name)
+    )
+    if area_slug:
+        stmt = stmt.where(Area.slug == area_slug)
+    return _frame(engine, stmt)
+
+
+def investment_totals(engine: Engine) -> pd.DataFrame:
+    """Budget and spent per area, summed in SQL (whole kroner), with whether any figure is illustrative."""
+    stmt = (
+        select(Area.slug.label("area_slug"), Area.name.label("area_name"),
+               func.coalesce(func.sum(Investment.budget_nok), 0).label("budget_nok"),
+               func.coalesce(func.sum(Investment.spent_nok), 0).label("spent_nok"),
+               func.count(Investment.id).label("projects"),
+               func.max(func.cast(Investment.illustrative, Integer)).label("any_illustrative"))
+        .select_from(Area)
+        .outerjoin(Investment, Investment.area_id == Area.id)
+        .group_by(Area.slug, Area.name)
+        .order_by(Area.name)
+    )
+    df = _frame(engine, stmt)
+    df["budget_nok"] = df["budget_nok"].astype("int64")
+    df["spent_nok"] = df["spent_nok"].astype("int64")
+    df["any_illustrative"] = df["any_illustrative"].fillna(0).astype(bool)
+    return df
+
+
+def grants(engine: Engine) -> pd.DataFrame:
+    stmt = (
+        select(Grant.id, Grant.year, Grant.amount_nok, Grant.scheme, Grant.funder, Grant.recipient, Grant.status,
+               Grant.derived, Grant.illustrative, Grant.note, Area.slug.label("area_slug"),
+               Source.title.label("source_title"), Source.url.label("source_url"))
+        .outerjoin(Area, Area.id == Grant.area_id)
+        .join(Source, Source.id == Grant.source_id)
+        .order_by(Grant.year, Grant.id)
+    )
+    return _frame(engine, stmt)
+
+
+def participation(engine: Engine, area_slug: str | None = None) -> pd.DataFrame:
+    stmt = (
+        select(ParticipationActivity.id, ParticipationActivity.kind, ParticipationActivity.title,
+               ParticipationActivity.date, ParticipationActivity.participants, ParticipationActivity.illustrative,
+               Area.slug.label("area_slug"), Area.name.label("area_name"))
+        .outerjoin(Area, Area.id == ParticipationActivity.area_id)
+        .order_by(ParticipationActivity.date.desc())
+    )
+    if area_slug:
+        stmt = stmt.where(Area.slug == area_slug)
+    return _frame(engine, stmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# About the data
+# ---------------------------------------------------------------------------------------------
+
+
+def sources(engine: Engine) -> pd.DataFrame:
+    """Every source with how many figures in the store use it."""
+    counts = (
+        select(IndicatorValue.source_id, func.count().label("n")).group_by(IndicatorValue.source_id).subquery()
+    )
+    stmt = (
+        select(Source.key, Source.title, Source.publisher, Source.url, Source.licence, Source.period, Source.note,
+               Source.illustrative, func.coalesce(counts.c.n, 0).label("indicator_values"))
+        .outerjoin(counts, counts.c.source_id == Source.id)
+        .order_by(Source.illustrative, Source.title)
+    )
+    return _frame(engine, stmt)
+
+
+def store_summary(engine: Engine) -> dict[str, int]:
+    """Row counts, and how many indicator values are real and illustrative."""
+    with engine.connect() as conn:
+        def count(model, *where):
+            return conn.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        return {
+            "areas": count(Area),
+            "zones": count(Zone),
+            "indicators": count(Indicator),
+            "values_real": count(IndicatorValue, IndicatorValue.illustrative.is_(False)),
+            "values_illustrative": count(IndicatorValue, IndicatorValue.illustrative.is_(True)),
+            "measures": count(Measure),
+            "investments": count(Investment),
+            "grants_real": count(Grant, Grant.illustrative.is_(False)),
+            "grants_illustrative": count(Grant, Grant.illustrative.is_(True)),
+            "sources": count(Source),
+        }
