@@ -116,7 +116,7 @@ class Zone(Base):
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
     boundary_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_version.id"))
-    geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # GeoJSON geometry, EPSG:4326
+    geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # GeoJSON, EPSG:4326
     population: Mapped[int | None] = mapped_column(Integer)
     population_year: Mapped[int | None] = mapped_column(Integer)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
@@ -435,4 +435,4 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str | None] = mapped_column(String(40))
-    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

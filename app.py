@@ -1,0 +1,103 @@
+"""Entry point: page config, language, navigation, login gate. Every page runs inside this frame.
+
+Run with ``./scripts/run-app`` (or ``streamlit run app.py`` after ``python -m omradesatsing init-db``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from components import shell
+from components.i18n import LANG_KEY, LANGS, t
+from omradesatsing import auth
+from omradesatsing.permissions import has_role
+
+st.set_page_config(page_title="Områdesatsing Bergen", page_icon=":material/location_city:", layout="wide")
+shell.ensure_frame()
+
+log = logging.getLogger("omradesatsing.app")
+LANG_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+with st.sidebar:
+    st.radio(
+        "Språk / Language",
+        LANGS,
+        format_func=LANG_LABELS.get,
+        key=LANG_KEY,
+        horizontal=True,
+        bind="query-params",
+    )
+
+PAGES = {
+    "oversikt": (":material/dashboard:", True),
+    "kart": (":material/map:", False),
+    "indikatorer": (":material/monitoring:", False),
+    "investeringer": (":material/payments:", False),
+    "delprogrammer": (":material/account_tree:", False),
+    "omrade": (":material/location_on:", False),
+    "om_dataene": (":material/info:", False),
+    "admin": (":material/admin_panel_settings:", False),
+}
+pages = {
+    name: st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=icon, default=default)
+    for name, (icon, default) in PAGES.items()
+}
+nav = st.navigation(
+    {
+        t("nav.section_programme"): [pages[p] for p in ("oversikt", "kart", "indikatorer", "investeringer",
+                                                         "delprogrammer", "omrade")],
+        t("nav.section_about"): [pages["om_dataene"], pages["admin"]],
+    }
+)
+
+# Pages that need a signed-in role: the gate is here, and the core checks the role again on write.
+REQUIRED_ROLE = {pages["admin"].url_path: "editor"}
+
+
+def login_form() -> None:
+    st.title(t("login.title"))
+    st.markdown(t("login.intro"))
+    with st.form("login", enter_to_submit=True):
+        username = st.text_input(t("login.username"), autocomplete="username")
+        password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(t("login.submit"), type="primary")
+    if submitted:
+        from components.data import current_engine
+
+        try:
+            who = auth.authenticate(current_engine(), username, password)
+        except auth.LoginLocked as exc:
+            st.error(str(exc))
+            return
+        if who is None:
+            st.error(t("login.failed"))
+        elif not has_role(who, "editor"):
+            st.error(t("login.no_access"))
+        else:
+            shell.sign_in(who)
+            st.rerun()
+
+
+with st.sidebar:
+    who = shell.actor()
+    if who.is_authenticated:
+        st.caption(t("login.signed_in_as", name=who.display_name, role=t(f"roles.{who.role}")))
+        if st.button(t("login.sign_out"), key="sign_out", icon=":material/logout:"):
+            shell.sign_out()
+            st.rerun()
+
+try:
+    required = REQUIRED_ROLE.get(nav.url_path)
+    if required and not has_role(shell.actor(), required):
+        login_form()
+    else:
+        nav.run()
+except (OperationalError, ProgrammingError) as exc:
+    log.error("database error: %s", exc.__class__.__name__)
+    st.error(t("errors.db_unavailable"), icon=":material/cloud_off:")
+except Exception:  # noqa: BLE001 - no traceback reaches a user; it goes to the server log
+    log.exception("page failed")
+    st.error(t("errors.unexpected"), icon=":material/error:")

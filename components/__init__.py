@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces. Pages and components call the core package ``omradesatsing``."""

@@ -1,0 +1,79 @@
+"""Small display pieces: illustrative marks, source lines, status and state labels, KPI cards."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt
+
+# Status is never shown by colour alone: a shape and a word, and colour only as extra.
+STATUS_SYMBOL = {"on_track": "✔", "at_risk": "▲", "off_track": "✖", "completed": "■", "not_started": "○"}
+STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "completed": "blue",
+                 "not_started": "gray"}
+STATE_COLOUR = {"active": "green", "preproject": "violet", "ended": "gray"}
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_SYMBOL.get(status, '?')} {t('status.' + status)}"
+
+
+def status_badge(status: str) -> str:
+    """Markdown for a coloured badge with a symbol and a word."""
+    return f":{STATUS_COLOUR.get(status, 'gray')}-badge[{status_text(status)}]"
+
+
+def state_badge(state: str) -> str:
+    return f":{STATE_COLOUR.get(state, 'gray')}-badge[{t('state.' + state)}]"
+
+
+def illustrative_badge() -> str:
+    return f":orange-badge[{t('common.illustrative')}]"
+
+
+def period_text(start_year, end_year) -> str:
+    if end_year is None or pd.isna(end_year):
+        return t("common.since", year=int(start_year))
+    return f"{int(start_year)}–{int(end_year)}"
+
+
+def source_line(source: str | None, period: str | None = None, illustrative: bool = False) -> str:
+    parts = [t("common.source", source=source or t("common.unknown"))]
+    if period:
+        parts.append(t("common.period", period=period))
+    text = " · ".join(parts)
+    if illustrative:
+        text += f" · **{t('common.illustrative')}**"
+    return text
+
+
+def caption_source(source: str | None, period: str | None = None, illustrative: bool = False) -> None:
+    st.caption(source_line(source, period, illustrative))
+
+
+def illustrative_notice() -> None:
+    st.info(t("common.illustrative_notice"), icon=":material/science:")
+
+
+def yes_no(flag) -> str:
+    return t("common.yes") if bool(flag) else t("common.no")
+
+
+def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
+    """CSV (UTF-8 with BOM, semicolon: opens right in Norwegian Excel) and Excel of exactly ``df``."""
+    c1, c2 = st.columns(2)
+    csv_bytes = df.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    c1.download_button(t("common.download_csv"), csv_bytes, f"{basename}.csv", "text/csv",
+                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    buffer = io.BytesIO()
+    df.to_excel(buffer, index=False, sheet_name=basename[:31])
+    c2.download_button(t("common.download_xlsx"), buffer.getvalue(), f"{basename}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def fmt_value(x, unit: str, decimals: int) -> str:
+    return fmt.value(x, unit, decimals, lang())

@@ -1,0 +1,91 @@
+"""Numbers, money, percentages and dates in Norwegian (and English) formats, with Babel.
+
+One place for every format on screen and in downloads: ``37,9 %``, ``305 100 kr``,
+``12,7 mill. kr``, ``1. nov. 2026``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+NBSP = "\u00a0"
+_MILL = {"nb": "mill. kr", "nn": "mill. kr", "en": "million NOK"}
+_KR = {"nb": "kr", "nn": "kr", "en": "NOK"}
+_PER_1000 = {"nb": "per 1 000", "nn": "per 1 000", "en": "per 1,000"}
+_YEARS = {"nb": "år", "nn": "år", "en": "years"}
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x) in {"<NA>", "nan", "NaT"}
+
+
+def number(x, decimals: int = 0, lang: str = "nb") -> str:
+    """``1234.5`` → ``1 234,5`` (nb/nn) or ``1,234.5`` (en). Empty string for a missing value."""
+    if _missing(x):
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(float(x), format=pattern, locale=LOCALES.get(lang, "nb_NO")).replace("\u202f", NBSP)
+
+
+def percent(x, decimals: int = 1, lang: str = "nb") -> str:
+    """A value already in percent: ``37.9`` → ``37,9 %``."""
+    if _missing(x):
+        return ""
+    return f"{number(x, decimals, lang)}{NBSP}%"
+
+
+def kroner(nok, lang: str = "nb") -> str:
+    """Whole kroner: ``305100`` → ``305 100 kr``."""
+    if _missing(nok):
+        return ""
+    return f"{number(int(nok), 0, lang)}{NBSP}{_KR.get(lang, 'kr')}"
+
+
+def million_kroner(nok, decimals: int = 1, lang: str = "nb") -> str:
+    """Whole kroner shown in millions: ``12700000`` → ``12,7 mill. kr``. Rounding only here."""
+    if _missing(nok):
+        return ""
+    return f"{number(int(nok) / 1_000_000, decimals, lang)}{NBSP}{_MILL.get(lang, 'mill. kr')}"
+
+
+def value(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:
+    """An indicator value in its unit."""
+    if _missing(x):
+        return ""
+    if unit == "percent":
+        return percent(x, decimals, lang)
+    if unit == "nok":
+        return kroner(round(float(x)), lang)
+    if unit == "per_1000":
+        return f"{number(x, decimals, lang)} {_PER_1000.get(lang, 'per 1 000')}"
+    if unit == "years":
+        return f"{number(x, decimals, lang)} {_YEARS.get(lang, 'år')}"
+    return number(x, decimals, lang)
+
+
+def date(d, lang: str = "nb") -> str:
+    """``2026-11-01`` → ``1. nov. 2026``."""
+    if _missing(d):
+        return ""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    if hasattr(d, "to_pydatetime"):
+        d = d.to_pydatetime().date()
+    return _format_date(d, format="medium", locale=LOCALES.get(lang, "nb_NO"))
+
+
+def signed(x, decimals: int = 1, lang: str = "nb", unit: str = "") -> str:
+    """A difference with its sign: ``+2,5`` or ``−2,5`` (a real minus sign)."""
+    if _missing(x):
+        return ""
+    text = number(abs(x), decimals, lang)
+    sign = "+" if x > 0 else ("\u2212" if x < 0 else "±")
+    suffix = {"percent": f" {'prosentpoeng' if lang != 'en' else 'percentage points'}"}.get(unit, "")
+    return f"{sign}{text}{suffix}"

@@ -1,0 +1,65 @@
+"""Investeringer: what is spent where, on what, and the state grants year by year."""
+
+from components.shell import ensure_frame
+
+ensure_frame()
+
+import streamlit as st  # noqa: E402
+
+from components import charts, shell, ui  # noqa: E402
+from components.data import q  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+
+shell.header("investments.title", "investments.intro")
+ui.illustrative_notice()
+
+invest = q("investments")
+totals = q("investment_totals")
+grants = q("grants")
+
+c1, c2, c3 = st.columns(3)
+c1.metric(t("investments.kpi_budget"), fmt.million_kroner(int(invest["budget_nok"].sum()), 1, lang()), border=True)
+c2.metric(t("investments.kpi_spent"), fmt.million_kroner(int(invest["spent_nok"].sum()), 1, lang()), border=True)
+c3.metric(t("investments.kpi_projects"), len(invest), border=True)
+st.caption(t("investments.kpi_caption"))
+
+st.subheader(t("investments.per_area_heading"))
+per_area = totals.copy()
+per_area["mnok"] = per_area["budget_nok"] / 1_000_000
+chart = charts.bar_chart(per_area, x="mnok", y="area_name", color=None, x_title=t("investments.axis_mnok"),
+                         y_title="", height=300)
+top = per_area.sort_values("budget_nok", ascending=False).iloc[0]
+caption = t("investments.caption", area=top["area_name"], amount=fmt.million_kroner(int(top["budget_nok"]), 1, lang()),
+            total=fmt.million_kroner(int(per_area["budget_nok"].sum()), 1, lang()))
+charts.show(chart, caption + " " + t("indicators.caption_illustrative"), key="per_area")
+
+st.subheader(t("investments.grants_heading"))
+st.markdown(t("investments.grants_intro"))
+g = grants.copy()
+g["amount"] = g["amount_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
+g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (
+    t("investments.derived") if r["derived"] else t("common.real")), axis=1)
+g["status"] = g["status"].map(lambda s: t("grant_status." + s))
+gt = g[["year", "amount", "recipient", "scheme", "funder", "status", "kind", "source_title", "source_url"]]
+gt.columns = [t("cols.year"), t("cols.amount"), t("cols.recipient"), t("cols.scheme"), t("cols.funder"),
+              t("cols.status"), t("cols.kind"), t("cols.source"), t("cols.source_url")]
+st.dataframe(gt, hide_index=True, width="stretch",
+             column_config={t("cols.source_url"): st.column_config.LinkColumn(t("cols.source_url"))})
+ui.download_buttons(gt, "statlige-tilskudd", key="grants_dl")
+
+st.subheader(t("investments.projects_heading"))
+p = invest.copy()
+p["budget"] = p["budget_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
+p["spent"] = p["spent_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
+p["category"] = p["category"].map(lambda c: t("category." + c))
+p["funding_source"] = p["funding_source"].map(lambda c: t("funding." + c))
+p["status"] = p["status"].map(lambda s: t("investment_status." + s))
+p["years"] = p.apply(lambda r: ui.period_text(r["start_year"], r["end_year"]), axis=1)
+p["illustrative"] = p["illustrative"].map(ui.yes_no)
+pt = p[["name", "area_name", "category", "funding_source", "budget", "spent", "years", "status", "illustrative",
+        "source_title"]]
+pt.columns = [t("cols.project"), t("cols.area"), t("cols.category"), t("cols.funding"), t("cols.budget"),
+              t("cols.spent"), t("cols.years"), t("cols.status"), t("cols.illustrative"), t("cols.source")]
+st.dataframe(pt, hide_index=True, width="stretch")
+ui.download_buttons(pt, "investeringer", key="projects_dl")

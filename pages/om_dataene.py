@@ -1,0 +1,39 @@
+"""Om dataene: every source, licence and period; which figures are real and which are examples."""
+
+from components.shell import ensure_frame
+
+ensure_frame()
+
+import streamlit as st  # noqa: E402
+
+from components import shell, ui  # noqa: E402
+from components.data import q  # noqa: E402
+from components.i18n import t  # noqa: E402
+from omradesatsing import config  # noqa: E402
+
+shell.header("about.title", "about.intro")
+
+summary = q("store_summary")
+c1, c2, c3 = st.columns(3)
+c1.metric(t("about.values_real"), summary["values_real"], border=True)
+c2.metric(t("about.values_illustrative"), summary["values_illustrative"], border=True)
+c3.metric(t("about.sources"), summary["sources"], border=True)
+
+st.header(t("about.real_heading"))
+st.markdown(t("about.real_text"))
+st.header(t("about.illustrative_heading"))
+st.markdown(t("about.illustrative_text"))
+st.header(t("about.geometry_heading"))
+st.markdown(t("about.geometry_text"))
+st.header(t("about.suppression_heading"))
+st.markdown(t("about.suppression_text", n=config.suppression_threshold()))
+
+st.header(t("about.sources_heading"))
+src = q("sources").copy()
+src["illustrative"] = src["illustrative"].map(ui.yes_no)
+table = src[["title", "publisher", "period", "licence", "illustrative", "indicator_values", "url", "note"]]
+table.columns = [t("cols.title"), t("cols.publisher"), t("cols.period"), t("cols.licence"), t("cols.illustrative"),
+                 t("cols.indicator_values"), t("cols.source_url"), t("cols.note")]
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("cols.source_url"): st.column_config.LinkColumn(t("cols.source_url"))})
+ui.download_buttons(table, "kilder", key="sources_dl")

@@ -1,0 +1,70 @@
+"""Område: one area's profile, chosen in the URL (``?omrade=loddefjord``)."""
+
+from components.shell import ensure_frame
+
+ensure_frame()
+
+import streamlit as st  # noqa: E402
+
+from components import shell, ui  # noqa: E402
+from components.data import q  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+
+areas = q("areas")
+names = dict(zip(areas["slug"], areas["name"], strict=True))
+slug = st.selectbox(t("area.pick"), list(names), format_func=names.get, key="omrade", bind="query-params")
+a = areas.set_index("slug").loc[slug]
+
+st.title(a["name"])
+st.markdown(f"{ui.state_badge(a['state'])} {ui.period_text(a['start_year'], a['end_year'])} · "
+            f"{t('overview.area_bydel', bydel=a['bydel_name'] or '–')}")
+st.markdown(a["description"] or "")
+st.caption(f"{a['geometry_note']} {ui.source_line(a['source_title'])}")
+
+profile = q("latest_area_profile", slug, lang())
+st.header(t("area.key_figures"))
+if profile.empty:
+    st.markdown(t("area.no_figures"))
+else:
+    cols = st.columns(3)
+    for i, r in enumerate(profile.itertuples()):
+        shown = t("common.suppressed") if r.suppressed else (
+            fmt.value(r.value, r.unit, r.decimals, lang()) or (r.value_text or "–"))
+        city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or (r.city_value_text or "–")
+        with cols[i % 3]:
+            st.metric(r.name, shown, border=True, help=ui.source_line(r.source_title, r.period, r.illustrative))
+            st.caption(t("area.city_compare", city=city, period=r.period)
+                       + (f" · **{t('common.illustrative')}**" if r.illustrative or r.city_illustrative else ""))
+    ui.download_buttons(profile.drop(columns=["decimals"]), f"omrade-{slug}-nokkeltall", key="profile_dl")
+
+st.header(t("area.measures"))
+m = q("measures", slug)
+if m.empty:
+    st.markdown(t("area.no_measures"))
+for r in m.itertuples():
+    mark = f" {ui.illustrative_badge()}" if r.illustrative or r.status_illustrative else ""
+    st.markdown(f"- {ui.status_badge(r.status)} **{r.name}** ({t('programme.subprogramme').lower()} "
+                f"{r.subprogramme_number}){mark}")
+
+st.header(t("area.investments"))
+inv = q("investments", slug)
+if inv.empty:
+    st.markdown(t("area.no_investments"))
+else:
+    st.markdown(t("area.investments_sum", n=len(inv), amount=fmt.million_kroner(int(inv["budget_nok"].sum()), 1,
+                                                                                 lang()))
+                + f" {ui.illustrative_badge()}")
+
+st.header(t("area.participation"))
+part = q("participation", slug)
+if part.empty:
+    st.markdown(t("area.no_participation"))
+else:
+    pt = part.head(10).copy()
+    pt["kind"] = pt["kind"].map(lambda k: t("participation." + k))
+    pt["date"] = pt["date"].map(lambda d: fmt.date(d, lang()))
+    pt["illustrative"] = pt["illustrative"].map(ui.yes_no)
+    pt = pt[["date", "kind", "title", "participants", "illustrative"]]
+    pt.columns = [t("cols.date"), t("cols.kind"), t("cols.title"), t("cols.participants"), t("cols.illustrative")]
+    st.dataframe(pt, hide_index=True, width="stretch")

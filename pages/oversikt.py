@@ -1,0 +1,62 @@
+"""Oversikt: the programme at a glance — areas, key figures, what changed lately."""
+
+from components.shell import ensure_frame
+
+ensure_frame()
+
+import datetime as dt  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from components import shell, ui  # noqa: E402
+from components.data import q  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+
+shell.header("overview.title", "overview.intro")
+ui.illustrative_notice()
+
+areas = q("areas")
+measures = q("measures")
+totals = q("investment_totals")
+grants = q("grants")
+real_grants = grants[~grants["illustrative"] & ~grants["derived"]]
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum()), border=True,
+          help=t("overview.kpi_active_areas_help"))
+on_track = int((measures["status"].isin(["on_track", "completed"])).sum())
+c2.metric(t("overview.kpi_measures"), len(measures), border=True,
+          help=t("overview.kpi_measures_help", on_track=on_track))
+c3.metric(t("overview.kpi_budget"), fmt.million_kroner(int(totals["budget_nok"].sum()), 1, lang()), border=True,
+          help=t("overview.kpi_budget_help"))
+c4.metric(t("overview.kpi_grants"), fmt.million_kroner(int(real_grants["amount_nok"].sum()), 1, lang()),
+          border=True, help=t("overview.kpi_grants_help", first=int(real_grants["year"].min()),
+                               last=int(real_grants["year"].max())))
+st.caption(t("overview.kpi_caption"))
+
+st.header(t("overview.areas_heading"))
+cols = st.columns(3)
+for i, a in enumerate(areas.itertuples()):
+    with cols[i % 3].container(border=True):
+        st.subheader(a.name)
+        st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}")
+        st.markdown(t("overview.area_bydel", bydel=a.bydel_name or "–"))
+        n_measures = int(measures["area_slugs"].map(lambda s, slug=a.slug: slug in s).sum())
+        st.markdown(t("overview.area_measures", n=n_measures))
+        st.page_link("pages/omrade.py", label=t("overview.open_area", name=a.name), icon=":material/arrow_forward:",
+                     query_params={"omrade": a.slug})
+st.caption(ui.source_line(areas["source_title"].iloc[0], None, False))
+
+st.header(t("overview.changes_heading"))
+changes = q("changed_since", dt.datetime(2000, 1, 1)).head(8)
+if changes.empty:
+    st.markdown(t("overview.no_changes"))
+for row in changes.itertuples():
+    before = ui.status_text(row.previous_status) if row.previous_status else "–"
+    mark = f" {ui.illustrative_badge()}" if row.illustrative else ""
+    st.markdown(
+        f"- **{row.measure_name}**: {before} → {ui.status_badge(row.status)} "
+        f"({fmt.date(row.changed_at, lang())}){mark}  \n  {row.comment}"
+    )
+st.page_link("pages/delprogrammer.py", label=t("overview.all_changes"), icon=":material/arrow_forward:")
