@@ -10,26 +10,20 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from components import shell
+from components import filters, shell
 from components.i18n import LANG_KEY, LANGS, t
 from omradesatsing import auth
 from omradesatsing.permissions import has_role
 
 st.set_page_config(page_title="Områdesatsing Bergen", page_icon=":material/location_city:", layout="wide")
 shell.ensure_frame()
+shell.style()
 
 log = logging.getLogger("omradesatsing.app")
 LANG_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 with st.sidebar:
-    st.radio(
-        "Språk / Language",
-        LANGS,
-        format_func=LANG_LABELS.get,
-        key=LANG_KEY,
-        horizontal=True,
-        bind="query-params",
-    )
+    filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY, horizontal=True)
 
 PAGES = {
     "oversikt": (":material/dashboard:", True),

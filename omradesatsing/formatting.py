@@ -36,7 +36,7 @@ def percent(x, decimals: int = 1, lang: str = "nb") -> str:
     """A value already in percent: ``37.9`` → ``37,9 %``."""
     if _missing(x):
         return ""
-    return f"{number(x, decimals, lang)}{NBSP}%"
+    return f"{number(x, decimals, lang)}{'' if lang == 'en' else NBSP}%"  # Språkrådet: space before %
 
 
 def kroner(nok, lang: str = "nb") -> str:

@@ -112,7 +112,7 @@ class Zone(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[str] = mapped_column(String(20))
-    code: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id"), index=True)
     boundary_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_version.id"))

@@ -49,7 +49,8 @@ def suppress(df: pd.DataFrame, threshold: int, sibling_groups: list[str] | None 
     primary = out.apply(lambda r: is_small(r.get("numerator"), r.get("denominator"), threshold), axis=1)
     mask = out["suppressed"] | primary.astype(bool)
     if sibling_groups:
-        for _, idx in out.groupby(sibling_groups, dropna=False).groups.items():
+        for _, group in out.groupby(sibling_groups, dropna=False):
+            idx = group.index
             group_mask = mask.loc[idx]
             if group_mask.sum() == 1 and len(idx) > 1:
                 candidates = out.loc[idx][~group_mask]

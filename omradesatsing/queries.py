@@ -153,6 +153,11 @@ def indicators(engine: Engine) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
+# Zones with the same parent are a partition of it: secondary suppression works per parent, so a
+# hidden grunnkrets cannot be recovered as its delområde's total minus its visible siblings.
+ParentZone = aliased(Zone)
+SIBLING_GROUPS = ("indicator", "scope", "zone_level", "parent_code", "year")
+
 _VALUE_COLUMNS = (
     Indicator.key.label("indicator"),
     Indicator.unit,
@@ -162,6 +167,7 @@ _VALUE_COLUMNS = (
     Zone.level.label("zone_level"),
     Zone.code.label("zone_code"),
     Zone.name.label("zone_name"),
+    ParentZone.code.label("parent_code"),
     IndicatorValue.year,
     IndicatorValue.period,
     IndicatorValue.value,
@@ -196,6 +202,7 @@ def indicator_values(
         .join(Source, Source.id == IndicatorValue.source_id)
         .outerjoin(Area, Area.id == IndicatorValue.area_id)
         .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
+        .outerjoin(ParentZone, ParentZone.id == Zone.parent_id)
         .where(Indicator.key == indicator, IndicatorValue.scope.in_(scopes))
         .order_by(IndicatorValue.scope, IndicatorValue.year)
     )
@@ -206,7 +213,7 @@ def indicator_values(
     if year is not None:
         stmt = stmt.where(IndicatorValue.year == year)
     df = _frame(engine, stmt)
-    return privacy.suppress(df, threshold, sibling_groups=["indicator", "scope", "zone_level", "year"])
+    return privacy.suppress(df, threshold, sibling_groups=list(SIBLING_GROUPS))
 
 
 def area_trend(engine: Engine, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:

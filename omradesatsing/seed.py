@@ -468,6 +468,20 @@ def _series(spec: IndicatorSpec, deprivation: float, rng: random.Random, start_y
     return values
 
 
+def _anchored(series: list[float], who: str, key: str, published: dict) -> list[float]:
+    """Scale an illustrative series so that it passes through the published values it sits beside.
+
+    Without this, an invented series could jump away from a real figure (e.g. Olsvik's drop-out of
+    37.9 % in 2019). The ratio is the mean over the published years with a number.
+    """
+    ratios = [value / series[YEARS.index(year)] for (w, k, year), value in published.items()
+              if w == who and k == key and value is not None and year in YEARS and series[YEARS.index(year)]]
+    if not ratios:
+        return series
+    factor = sum(ratios) / len(ratios)
+    return [v * factor for v in series]
+
+
 def _value_row(spec: IndicatorSpec, value: float, population: int | None, rng: random.Random) -> dict:
     """Value with counts and a 95 % Wilson interval where the indicator is a share of people."""
     from omradesatsing.stats import wilson_interval
@@ -499,7 +513,8 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
     s.flush()
 
     # Real, published values.
-    published_points: set[tuple[str, str, int]] = set()
+    # (scope or area slug, indicator, year) -> published value (None when only a text like "> 30")
+    published_points: dict[tuple[str, str, int], float | None] = {}
     for row in _read_csv("bergen-indikatorer-publiserte.csv"):
         key = PUBLISHED_MAP.get(row["indicator"])
         if not key:
@@ -517,7 +532,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
                           value_text=text, source_id=src.id, illustrative=False, note=row["note"] or None)
             if row["area_level"] == "kommune":
                 s.add(IndicatorValue(scope="city", **common))
-                published_points.add(("city", key, year))
+                published_points[("city", key, year)] = value
             elif row["area_level"] == "bydel":
                 z = next((z for (lvl, _), z in zones.items() if lvl == "bydel" and z.name == name), None)
                 if z:
@@ -529,14 +544,14 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
                 area = areas.get(slugify(name))
                 if area:  # the area and the zone share the name: the published figure is the area's too
                     s.add(IndicatorValue(scope="area", area_id=area.id, **common))
-                    published_points.add((area.slug, key, year))
+                    published_points[(area.slug, key, year)] = value
 
     # Illustrative series per delområde, per area and for the city.
     bergen_pop = zones[("kommune", "4601")].population
     for spec in INDICATORS:
         ind = indicators[spec.key]
         rng = random.Random(f"city-{spec.key}")
-        for year, v in zip(YEARS, _series(spec, 0.3, rng, None)):
+        for year, v in zip(YEARS, _anchored(_series(spec, 0.3, rng, None), "city", spec.key, published_points)):
             if ("city", spec.key, year) in published_points:
                 continue
             s.add(IndicatorValue(indicator_id=ind.id, scope="city", year=year, period=str(year),
@@ -551,7 +566,8 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
                                      **_value_row(spec, v, zone.population, rng)))
         for slug, area in areas.items():
             rng = random.Random(f"area-{slug}-{spec.key}")
-            series = _series(spec, AREA_DEPRIVATION[slug], rng, area.start_year)
+            series = _anchored(_series(spec, AREA_DEPRIVATION[slug], rng, area.start_year), slug, spec.key,
+                               published_points)
             for year, v in zip(YEARS, series):
                 if (slug, spec.key, year) in published_points:
                     continue

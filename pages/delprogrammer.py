@@ -8,7 +8,7 @@ import datetime as dt  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
-from components import shell, ui  # noqa: E402
+from components import filters, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
@@ -20,8 +20,8 @@ measures = q("measures")
 areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 
-area = st.selectbox(t("programme.filter_area"), [""] + list(names), format_func=lambda s: names.get(s, t("common.all")),
-                    key="omrade", bind="query-params")
+area = filters.selectbox(t("programme.filter_area"), [""] + list(names),
+                         format_func=lambda s: names.get(s, t("common.all")), key="omrade")
 if area:
     measures = measures[measures["area_slugs"].map(lambda s: area in s)]
 

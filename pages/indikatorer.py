@@ -7,7 +7,7 @@ ensure_frame()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import charts, shell, ui  # noqa: E402
+from components import charts, filters, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
@@ -19,11 +19,10 @@ areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 
 c1, c2 = st.columns([1, 2])
-indicator = c1.selectbox(t("indicators.pick_indicator"), list(meta.index),
-                         format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator",
-                         bind="query-params")
-chosen = c2.multiselect(t("indicators.pick_areas"), list(names), default=["loddefjord", "olsvik"],
-                        format_func=names.get, key="omrader", bind="query-params")
+indicator = filters.selectbox(t("indicators.pick_indicator"), list(meta.index),
+                              format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator", where=c1)
+chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=["loddefjord", "olsvik"],
+                             format_func=names.get, key="omrader", where=c2)
 info = meta.loc[indicator]
 unit_label = t(f"units.{info['unit']}")
 
@@ -48,6 +47,8 @@ else:
     if plot["illustrative"].any():
         caption += " " + t("indicators.caption_illustrative")
     charts.show(chart, caption, key="trend")
+    if plot["illustrative"].any():
+        st.markdown(f"{ui.illustrative_badge()} {t('indicators.caption_illustrative')}")
 
 hidden = int(rows["suppressed"].sum())
 if hidden:

@@ -33,7 +33,7 @@ with right:
                     f"rgb({rgb[0]},{rgb[1]},{rgb[2]});vertical-align:middle'></span> {t('state.' + state)}",
                     unsafe_allow_html=True)
     if show_investments:
-        st.markdown(t("map.legend_investments"))
+        st.markdown(f"{t('map.legend_investments')} {ui.illustrative_badge()}")
     picked = (event.selection.get("objects", {}) if event and event.selection else {})
     area_pick = picked.get("areas", [])
     if area_pick:

@@ -6,14 +6,14 @@ ensure_frame()
 
 import streamlit as st  # noqa: E402
 
-from components import shell, ui  # noqa: E402
+from components import filters, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
 
 areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
-slug = st.selectbox(t("area.pick"), list(names), format_func=names.get, key="omrade", bind="query-params")
+slug = filters.selectbox(t("area.pick"), list(names), format_func=names.get, key="omrade")
 a = areas.set_index("slug").loc[slug]
 
 st.title(a["name"])

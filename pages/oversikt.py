@@ -22,7 +22,9 @@ totals = q("investment_totals")
 grants = q("grants")
 real_grants = grants[~grants["illustrative"] & ~grants["derived"]]
 
-c1, c2, c3, c4 = st.columns(4)
+# Two by two: at 1280×720 four cards in a row cut amounts like "279,0 mill. kr".
+c1, c2 = st.columns(2)
+c3, c4 = st.columns(2)
 c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum()), border=True,
           help=t("overview.kpi_active_areas_help"))
 on_track = int((measures["status"].isin(["on_track", "completed"])).sum())

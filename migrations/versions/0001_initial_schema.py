@@ -201,7 +201,7 @@ def upgrade() -> None:
     op.create_table('zone',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=20), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('code', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('boundary_version_id', sa.Integer(), nullable=False),

@@ -1,0 +1,69 @@
+"""Filters whose value lives in the URL, so a view can be shared and reopened.
+
+Streamlit 1.67's ``bind="query-params"`` writes the *formatted* option to the URL when a
+``format_func`` is given (``?lang=English``, ``?omrade=Solheim (nord og sør)``, an indicator's
+name in the current language). Our links must carry stable codes (``?lang=en``,
+``?omrade=solheim``, ``?indikator=unemployment``), so these helpers seed the widget from the URL
+on the first run of a session and write the code back after every run; the default is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+
+def _seed_single(key: str, options: Sequence[str]) -> None:
+    if key not in st.session_state:
+        value = st.query_params.get(key)
+        if value in options:
+            st.session_state[key] = value
+
+
+def _write(key: str, value, default) -> None:
+    if value == default or value is None or value == []:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != (value if isinstance(value, list) else [value]):
+        st.query_params[key] = value
+
+
+def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+              default: str | None = None, where=st, **kwargs) -> str:
+    """A selectbox bound to ``?<key>=<option code>``. ``where`` is a container (st, st.sidebar, a column)."""
+    options = list(options)
+    default = default if default in options else options[0]
+    _seed_single(key, options)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default
+    value = where.selectbox(label, options, format_func=format_func, key=key, **kwargs)
+    _write(key, value, default)
+    return value
+
+
+def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+          default: str | None = None, where=st, **kwargs) -> str:
+    options = list(options)
+    default = default if default in options else options[0]
+    _seed_single(key, options)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default
+    value = where.radio(label, options, format_func=format_func, key=key, **kwargs)
+    _write(key, value, default)
+    return value
+
+
+def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+                default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
+    """A multiselect bound to ``?<key>=a&<key>=b``."""
+    options = list(options)
+    default = [d for d in default if d in options]
+    if key not in st.session_state:
+        from_url = [v for v in st.query_params.get_all(key) if v in options]
+        st.session_state[key] = from_url or default
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = where.multiselect(label, options, format_func=format_func, key=key, **kwargs)
+    _write(key, value, default)
+    return value

@@ -1,0 +1,73 @@
+"""AppTest fixtures: every page runs through app.py against one seeded SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from components.i18n import catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGES = ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "om_dataene", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _store(seeded_sqlite_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode(monkeypatch):
+    """Run as a server does after its first session: in ``st.navigation`` mode.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run would
+    start in legacy ``pages/`` mode and ``shell.ensure_frame`` would rerun it — dropping the
+    button click that triggered the run. The legacy first-request path is covered by the
+    Chromium deep-link test (tests/e2e) on a freshly started server.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_page(page: str = "oversikt", *, lang: str | None = None, session: dict | None = None) -> AppTest:
+    """Run app.py, pick the language in the sidebar, then follow the menu to ``pages/<page>.py``.
+
+    (AppTest drops the URL query on a page switch, so URL deep links are tested in Chromium.)
+    """
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if lang:
+        at.radio(key="lang").set_value(lang).run()
+    if page != "oversikt":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no error box (app.py turns failures into st.error)."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def text_of(at: AppTest) -> str:
+    """All markdown, captions, titles, headers and metric labels of a run, as one string."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
+        parts += [str(el.value) for el in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def ui(key: str, lang: str = "nb") -> str:
+    return catalogue(lang)[key]

@@ -1,0 +1,143 @@
+"""Every page runs through app.py without exception and shows its key content from the store."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from omradesatsing.permissions import Actor
+from tests.app.conftest import PAGES, assert_clean, open_page, text_of, ui
+
+pytestmark = pytest.mark.app
+
+AREA_NAMES = ("Loddefjord", "Olsvik", "Solheim", "Slettebakken", "Ytre Arna", "Indre Laksevåg")
+TITLE_KEY = {"oversikt": "overview.title", "kart": "map.title", "indikatorer": "indicators.title",
+             "investeringer": "investments.title", "delprogrammer": "programme.title", "om_dataene": "about.title"}
+EDITOR = Actor(username="kari", display_name="Kari Nordmann", role="editor")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("omrade", "admin")])
+def test_page_runs_and_has_its_title(page):
+    at = open_page(page)
+    assert_clean(at)
+    assert at.title[0].value == ui(TITLE_KEY[page])
+
+
+def test_menu_lists_every_page_in_bokmaal():
+    """The navigation is built in app.py for every run; AppTest exposes no sidebar nav element,
+    so check that each page exists as a file and has a menu name in the catalogue."""
+    from pathlib import Path
+
+    for page in PAGES:
+        assert Path(f"pages/{page}.py").is_file()
+        assert ui(f"nav.{page}")
+
+
+def test_oversikt_shows_areas_key_figures_and_changes():
+    at = open_page("oversikt")
+    assert_clean(at)
+    subheaders = [s.value for s in at.subheader]
+    for name in AREA_NAMES:
+        assert any(s.startswith(name) for s in subheaders), (name, subheaders)
+    labels = [m.label for m in at.metric]
+    assert labels == [ui("overview.kpi_active_areas"), ui("overview.kpi_measures"),
+                      ui("overview.kpi_budget"), ui("overview.kpi_grants")]
+    assert at.metric[0].value == "4"  # Loddefjord, Olsvik, Solheim, Slettebakken are not ended
+    assert at.metric[2].value.endswith("mill. kr")
+    body = text_of(at)
+    assert ui("state.ended") in body and ui("state.active") in body
+    assert ui("overview.changes_heading") in [h.value for h in at.header]
+    assert "→" in body  # at least one status change before → after
+
+
+def test_illustrative_figures_are_marked_on_every_data_page():
+    for page in ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade"):
+        at = open_page(page)
+        assert_clean(at)
+        assert ui("common.illustrative") in text_of(at), page
+
+
+def test_omrade_shows_the_chosen_area():
+    at = open_page("omrade")
+    at.selectbox(key="omrade").set_value("olsvik").run()
+    assert_clean(at)
+    assert at.title[0].value == "Olsvik"
+    assert at.query_params["omrade"] == "olsvik"  # the URL names the area by its code
+    body = text_of(at)
+    assert ui("area.key_figures") in body
+    # Key figures in Norwegian formats ("26,6 %", "433 142 kr"), each with Bergen beside it.
+    assert len(at.metric) >= 6
+    for m in at.metric:
+        assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})*(,\d+)?\u00a0(%|kr)|" + ui("common.suppressed"), m.value), m.value
+    assert body.count("Bergen: ") >= len(at.metric)
+    at.selectbox(key="omrade").set_value("solheim").run()
+    assert_clean(at)
+    assert at.title[0].value.startswith("Solheim")
+
+
+def test_indikatorer_shows_the_published_figure_with_its_source():
+    at = open_page("indikatorer")
+    at.selectbox(key="indikator").set_value("not_completed_upper_secondary").run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    olsvik_2019 = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] == "2019")]
+    assert olsvik_2019[ui("cols.value")].tolist() == ["37,9\u00a0%"]
+    assert olsvik_2019[ui("cols.illustrative")].tolist() == [ui("common.no")]
+    assert "Folkehelseoversikt" in olsvik_2019[ui("cols.source")].iloc[0]
+    # every other Olsvik year is an invented example and says so
+    others = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] != "2019")]
+    assert set(others[ui("cols.illustrative")]) == {ui("common.yes")}
+
+
+def test_admin_requires_login():
+    at = open_page("admin")
+    assert_clean(at)
+    assert at.title[0].value == ui("login.title")
+    assert ui("admin.placeholder") not in text_of(at)
+    assert len(at.text_input) == 2
+
+
+def test_admin_wrong_password_is_refused():
+    at = open_page("admin")
+    at.text_input[0].input("finnes-ikke")
+    at.text_input[1].input("feil-passord")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [ui("login.failed")]
+
+
+def test_admin_for_an_editor_shows_the_store_summary():
+    at = open_page("admin", session={"actor": EDITOR})
+    assert_clean(at)
+    assert at.title[0].value == ui("admin.title")
+    assert "Kari Nordmann" in text_of(at)
+    table = at.dataframe[0].value
+    counts = dict(zip(table[ui("admin.col_table")], table[ui("admin.col_rows")], strict=True))
+    assert counts[ui("admin.count_areas")] == 6
+    assert counts[ui("admin.count_values_illustrative")] > 0
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_language_switch_changes_the_text(lang):
+    at = open_page("oversikt")
+    assert at.title[0].value == ui("overview.title")
+    at.radio(key="lang").set_value(lang).run()
+    assert_clean(at)
+    assert at.title[0].value == ui("overview.title", lang)
+    assert at.title[0].value != ui("overview.title")
+    assert [m.label for m in at.metric][0] == ui("overview.kpi_active_areas", lang)
+    assert at.query_params["lang"] == lang
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_nynorsk_and_english(page):
+    for lang in ("nn", "en"):
+        at = open_page(page, lang=lang)
+        assert_clean(at)
+        assert at.radio(key="lang").value == lang
+        title = at.title[0].value
+        if page == "admin":
+            assert title == ui("login.title", lang)
+        elif page != "omrade":
+            assert title == ui(TITLE_KEY[page], lang)

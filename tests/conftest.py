@@ -1,0 +1,157 @@
+"""Shared fixtures.
+
+* ``db_url``: a fresh, empty database per test, once on SQLite and once on a real, throwaway
+  PostgreSQL server started on 127.0.0.1 (recipe: shared/recipes/postgres-in-tests.md §2c).
+  With ``CI`` set, a missing PostgreSQL is a failure, not a skip.
+* ``seeded_store``: one migrated and seeded database per backend, shared by read-only tests.
+* ``seeded_sqlite_url``: one seeded SQLite file for AppTest and the browser tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_OS_USER = "postgres"  # postgres refuses to run as root; only used when we are root
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_pg_user(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", PG_OS_USER, "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+class PgServer:
+    """initdb + pg_ctl in a temp directory (not pytest's tmp_path: mode 0700, unreadable for postgres)."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="pgtest-"))
+        self.datadir = self.root / "data"
+        self.port = _free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, PG_OS_USER, PG_OS_USER)
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(_as_pg_user([str(PG_BIN / args[0]), *args[1:]]), check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=120)
+
+    def init(self) -> None:
+        self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+
+    def start(self) -> None:
+        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.root / "server.log"),
+                  "-o", opts, "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "-t", "60", "stop")
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            pid = self.pid()
+            if pid:
+                os.kill(pid, signal.SIGINT)  # fast shutdown
+
+    def pid(self) -> int | None:
+        try:
+            return int((self.datadir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def create_database(self, name: str | None = None) -> str:
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres",
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def cleanup(self) -> None:
+        try:
+            if self.pid() is not None:
+                self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _require_pg() -> None:
+    if not (PG_BIN / "pg_ctl").exists():
+        message = f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing server is an error, not a skip
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    _require_pg()
+    server = PgServer()
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def own_pg_server():
+    """A dedicated server for a test that stops and starts it."""
+    _require_pg()
+    server = PgServer()
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database per test: SQLite file, or a new database on the session server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("pg_server").create_database()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_store(request, tmp_path_factory):
+    """One migrated and seeded store per backend. Tests using it must not write to it."""
+    from omradesatsing.cli import init_db
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'store.db'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database()
+    init_db(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_url(tmp_path_factory):
+    from omradesatsing.cli import init_db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('app-store') / 'store.db'}"
+    init_db(url)
+    return url

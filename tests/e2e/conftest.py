@@ -1,0 +1,153 @@
+"""Browser tests: `streamlit run app.py` on a free port, driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """One `streamlit run app.py` process on 127.0.0.1 with its own copy of the seeded store."""
+
+    def __init__(self, store: Path) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="e2e-"))
+        db = self.dir / "store.db"
+        shutil.copy(store, db)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = self.dir / "server.log"
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "OMRADESATSING_BASEMAP": "none"}
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+            if self.proc.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError(f"streamlit did not start:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seeded_store(seeded_sqlite_url) -> Path:
+    return Path(seeded_sqlite_url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture(scope="session")
+def start_server(seeded_store):
+    """Factory: start a fresh server (stopped at the end of the session)."""
+    servers: list[AppServer] = []
+
+    def start() -> AppServer:
+        server = AppServer(seeded_store)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def server(start_server) -> AppServer:
+    """One server shared by the tests that don't need a fresh one."""
+    return start_server()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nb-NO")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def wait_for_app_run(page, timeout: int = 60_000) -> None:
+    page.wait_for_timeout(155)
+    page.locator(CONNECTED).wait_for(state="attached", timeout=timeout)
+    page.locator(IDLE).wait_for(state="attached", timeout=timeout)
+    page.wait_for_timeout(300)  # let charts and the map paint
+
+
+def open_url(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("stAppViewContainer").wait_for(state="attached")
+    wait_for_app_run(page)
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save a PNG. Streamlit scrolls inside its main section, not the document, so a full-page
+    shot temporarily makes the viewport as tall as that section's content."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if not full_page:
+        page.screenshot(path=str(path))
+        return path
+    size = page.viewport_size
+    height = page.locator("[data-testid='stMain']").evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path
