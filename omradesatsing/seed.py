@@ -835,6 +835,14 @@ def _random_point_in(geometry: dict, rng: random.Random) -> tuple[float, float]:
     return round(c.x, 5), round(c.y, 5)
 
 
+# The data file describes some recipients in English; the store holds what the bokmål UI shows.
+RECIPIENT_NB = {
+    "Årstad bydel (Solheim area)": "Årstad bydel (Solheim-området)",
+    "Årstad bydel (400 children aged 4-5)": "Årstad bydel (400 barn på 4–5 år)",
+    "Loddefjord and Olsvik": "Loddefjord og Olsvik",
+}
+
+
 def _seed_money(ctx: Ctx, areas: dict[str, Area]) -> None:
     s = ctx.session
     ill = ctx.illustrative
@@ -843,10 +851,10 @@ def _seed_money(ctx: Ctx, areas: dict[str, Area]) -> None:
         area = areas[slug]
         delo = next(az.zone for az in area.zones if az.zone.level == "delomraade")
         lon, lat = _random_point_in(delo.geometry, rng)
-        start = max(area.start_year, rng.randint(2019, 2025)) if area.state != "ended" else rng.randint(2013, 2020)
-        end = start + rng.randint(0, 3)
+        start = max(area.start_year, rng.randint(2020, 2027)) if area.state != "ended" else rng.randint(2013, 2020)
+        end = start + rng.randint(1, 4) if area.state != "ended" else min(start + rng.randint(0, 3), 2022)
         budget = rng.randint(8, 160) * 250_000  # whole kroner, multiples of 250 000
-        status = "completed" if end < 2026 else ("under_way" if start <= 2026 else "planned")
+        status = "completed" if end < SEED_DATE.year else ("under_way" if start <= SEED_DATE.year else "planned")
         spent = budget if status == "completed" else (int(budget * rng.uniform(0.1, 0.8)) // 1000 * 1000
                                                        if status == "under_way" else 0)
         src = ill
@@ -869,7 +877,7 @@ def _seed_money(ctx: Ctx, areas: dict[str, Area]) -> None:
             area = areas["solheim"]
         derived = row["note"].startswith("DERIVED")
         s.add(Grant(year=int(row["budget_year"]), amount_nok=_kroner(row["amount_mnok"]), scheme=row["scheme"],
-                    funder=row["funder"], recipient=row["recipient_area"], area_id=area.id if area else None,
+                    funder=row["funder"], recipient=RECIPIENT_NB.get(row["recipient_area"], row["recipient_area"]), area_id=area.id if area else None,
                     status="granted" if row["status"].startswith("granted") else "proposed", derived=derived,
                     illustrative=False, source_id=src.id, note=row["note"] or None))
     # Illustrative grants for the years no figure was found (2021–2025, Loddefjord and Olsvik).

@@ -32,7 +32,8 @@ chart = charts.bar_chart(per_area, x="mnok", y="area_name", color=None, x_title=
 top = per_area.sort_values("budget_nok", ascending=False).iloc[0]
 caption = t("investments.caption", area=top["area_name"], amount=fmt.million_kroner(int(top["budget_nok"]), 1, lang()),
             total=fmt.million_kroner(int(per_area["budget_nok"].sum()), 1, lang()))
-charts.show(chart, caption + " " + t("indicators.caption_illustrative"), key="per_area")
+charts.show(chart, caption, key="per_area")
+st.markdown(ui.illustrative_badge())
 
 st.subheader(t("investments.grants_heading"))
 st.markdown(t("investments.grants_intro"))
