@@ -29,29 +29,28 @@ def _write(key: str, value, default) -> None:
         st.query_params[key] = value
 
 
-def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
-              default: str | None = None, where=st, **kwargs) -> str:
-    """A selectbox bound to ``?<key>=<option code>``. ``where`` is a container (st, st.sidebar, a column)."""
+def _single(widget: str, label: str, options: Sequence[str], key: str, format_func: Callable,
+            default: str | None, where, kwargs: dict) -> str:
     options = list(options)
     default = default if default in options else options[0]
     _seed_single(key, options)
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default
-    value = where.selectbox(label, options, format_func=format_func, key=key, **kwargs)
+    value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs)
     _write(key, value, default)
     return value
+
+
+def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+              default: str | None = None, where=st, **kwargs) -> str:
+    """A selectbox bound to ``?<key>=<option code>``. ``where`` is a container (st, st.sidebar, a column)."""
+    return _single("selectbox", label, options, key, format_func, default, where, kwargs)
 
 
 def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
           default: str | None = None, where=st, **kwargs) -> str:
-    options = list(options)
-    default = default if default in options else options[0]
-    _seed_single(key, options)
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = default
-    value = where.radio(label, options, format_func=format_func, key=key, **kwargs)
-    _write(key, value, default)
-    return value
+    """Radio buttons bound to ``?<key>=<option code>``."""
+    return _single("radio", label, options, key, format_func, default, where, kwargs)
 
 
 def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,

@@ -99,8 +99,7 @@ def _require_pg() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def pg_server():
+def _running_server():
     _require_pg()
     server = PgServer()
     try:
@@ -109,19 +108,17 @@ def pg_server():
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    yield from _running_server()
 
 
 @pytest.fixture
 def own_pg_server():
     """A dedicated server for a test that stops and starts it."""
-    _require_pg()
-    server = PgServer()
-    try:
-        server.init()
-        server.start()
-        yield server
-    finally:
-        server.cleanup()
+    yield from _running_server()
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

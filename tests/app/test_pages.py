@@ -42,7 +42,7 @@ def test_oversikt_shows_areas_key_figures_and_changes():
         assert any(s.startswith(name) for s in subheaders), (name, subheaders)
     labels = [m.label for m in at.metric]
     assert labels == [ui("overview.kpi_active_areas"), ui("overview.kpi_measures"),
-                      ui("overview.kpi_budget"), ui("overview.kpi_grants")]
+                      f"{ui('overview.kpi_budget')} · {ui('common.illustrative')}", ui("overview.kpi_grants")]
     assert at.metric[0].value == "4"  # Loddefjord, Olsvik, Solheim, Slettebakken are not ended
     assert at.metric[2].value.endswith("mill. kr")
     body = text_of(at)
