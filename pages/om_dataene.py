@@ -8,16 +8,17 @@ import streamlit as st  # noqa: E402
 
 from components import shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
-from components.i18n import t  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
 from omradesatsing import config  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
 
 shell.header("about.title", "about.intro")
 
 summary = q("store_summary")
 c1, c2, c3 = st.columns(3)
-c1.metric(t("about.values_real"), summary["values_real"], border=True)
-c2.metric(t("about.values_illustrative"), summary["values_illustrative"], border=True)
-c3.metric(t("about.sources"), summary["sources"], border=True)
+c1.metric(t("about.values_real"), fmt.number(summary["values_real"], 0, lang()), border=True)
+c2.metric(t("about.values_illustrative"), fmt.number(summary["values_illustrative"], 0, lang()), border=True)
+c3.metric(t("about.sources"), fmt.number(summary["sources"], 0, lang()), border=True)
 
 st.header(t("about.real_heading"))
 st.markdown(t("about.real_text"))

@@ -90,6 +90,14 @@ def test_indikatorer_shows_the_published_figure_with_its_source():
     assert set(others[ui("cols.illustrative")]) == {ui("common.yes")}
 
 
+def test_om_dataene_counts_in_norwegian_format():
+    at = open_page("om_dataene")
+    assert_clean(at)
+    illustrative = next(m.value for m in at.metric if m.label == ui("about.values_illustrative"))
+    assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})+", illustrative), illustrative  # "2 754", not "2754"
+    assert len(at.dataframe[0].value) >= 10  # every source is listed
+
+
 def test_admin_requires_login():
     at = open_page("admin")
     assert_clean(at)
