@@ -32,7 +32,3 @@ def q(name: str, *args, **kwargs):
     """``q("areas")`` → ``queries.areas(engine)``, cached. Arguments must be hashable scalars/tuples."""
     return _run(config.database_url(), name, args, tuple(sorted(kwargs.items())))
 
-
-def clear() -> None:
-    """Forget cached reads, after a write."""
-    _run.clear()

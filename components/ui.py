@@ -75,5 +75,6 @@ def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
-def fmt_value(x, unit: str, decimals: int) -> str:
-    return fmt.value(x, unit, decimals, lang())
+def mnok(nok) -> str:
+    """Whole kroner shown as ``12,7 mill. kr`` in the session's language."""
+    return fmt.million_kroner(None if pd.isna(nok) else int(nok), 1, lang())

@@ -80,12 +80,3 @@ def date(d, lang: str = "nb") -> str:
         d = d.to_pydatetime().date()
     return _format_date(d, format="medium", locale=LOCALES.get(lang, "nb_NO"))
 
-
-def signed(x, decimals: int = 1, lang: str = "nb", unit: str = "") -> str:
-    """A difference with its sign: ``+2,5`` or ``−2,5`` (a real minus sign)."""
-    if _missing(x):
-        return ""
-    text = number(abs(x), decimals, lang)
-    sign = "+" if x > 0 else ("\u2212" if x < 0 else "±")
-    suffix = {"percent": f" {'prosentpoeng' if lang != 'en' else 'percentage points'}"}.get(unit, "")
-    return f"{sign}{text}{suffix}"

@@ -8,8 +8,7 @@ import streamlit as st  # noqa: E402
 
 from components import charts, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from components.i18n import t  # noqa: E402
 
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()
@@ -19,9 +18,10 @@ totals = q("investment_totals")
 grants = q("grants")
 
 c1, c2, c3 = st.columns(3)
-c1.metric(t("investments.kpi_budget"), fmt.million_kroner(int(invest["budget_nok"].sum()), 1, lang()), border=True)
-c2.metric(t("investments.kpi_spent"), fmt.million_kroner(int(invest["spent_nok"].sum()), 1, lang()), border=True)
-c3.metric(t("investments.kpi_projects"), len(invest), border=True)
+# Sums come from the SQL totals per area (whole kroner), not from adding rows here.
+c1.metric(t("investments.kpi_budget"), ui.mnok(totals["budget_nok"].sum()), border=True)
+c2.metric(t("investments.kpi_spent"), ui.mnok(totals["spent_nok"].sum()), border=True)
+c3.metric(t("investments.kpi_projects"), int(totals["projects"].sum()), border=True)
 st.caption(t("investments.kpi_caption"))
 
 st.subheader(t("investments.per_area_heading"))
@@ -30,15 +30,15 @@ per_area["mnok"] = per_area["budget_nok"] / 1_000_000
 chart = charts.bar_chart(per_area, x="mnok", y="area_name", color=None, x_title=t("investments.axis_mnok"),
                          y_title="", height=300)
 top = per_area.sort_values("budget_nok", ascending=False).iloc[0]
-caption = t("investments.caption", area=top["area_name"], amount=fmt.million_kroner(int(top["budget_nok"]), 1, lang()),
-            total=fmt.million_kroner(int(per_area["budget_nok"].sum()), 1, lang()))
+caption = t("investments.caption", area=top["area_name"], amount=ui.mnok(top["budget_nok"]),
+            total=ui.mnok(per_area["budget_nok"].sum()))
 charts.show(chart, caption, key="per_area")
 st.markdown(ui.illustrative_badge())
 
 st.subheader(t("investments.grants_heading"))
 st.markdown(t("investments.grants_intro"))
 g = grants.copy()
-g["amount"] = g["amount_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
+g["amount"] = g["amount_nok"].map(ui.mnok)
 g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (
     t("investments.derived") if r["derived"] else t("common.real")), axis=1)
 g["status"] = g["status"].map(lambda s: t("grant_status." + s))
@@ -51,8 +51,8 @@ ui.download_buttons(gt, "statlige-tilskudd", key="grants_dl")
 
 st.subheader(t("investments.projects_heading"))
 p = invest.copy()
-p["budget"] = p["budget_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
-p["spent"] = p["spent_nok"].map(lambda v: fmt.million_kroner(v, 1, lang()))
+p["budget"] = p["budget_nok"].map(ui.mnok)
+p["spent"] = p["spent_nok"].map(ui.mnok)
 p["category"] = p["category"].map(lambda c: t("category." + c))
 p["funding_source"] = p["funding_source"].map(lambda c: t("funding." + c))
 p["status"] = p["status"].map(lambda s: t("investment_status." + s))

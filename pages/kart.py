@@ -8,15 +8,14 @@ import streamlit as st  # noqa: E402
 
 from components import maps, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from components.i18n import t  # noqa: E402
 
 shell.header("map.title", "map.intro")
 st.warning(t("map.approximation"), icon=":material/info:")
 
 invest = q("investments").copy()
 invest["tooltip"] = invest.apply(
-    lambda r: f"{r['name']} – {fmt.million_kroner(r['budget_nok'], 1, lang())} – {t('investment_status.' + r['status'])}"
+    lambda r: f"{r['name']} – {ui.mnok(r['budget_nok'])} – {t('investment_status.' + r['status'])}"
     + (f" ({t('common.illustrative')})" if r["illustrative"] else ""),
     axis=1,
 )

@@ -52,8 +52,7 @@ inv = q("investments", slug)
 if inv.empty:
     st.markdown(t("area.no_investments"))
 else:
-    st.markdown(t("area.investments_sum", n=len(inv), amount=fmt.million_kroner(int(inv["budget_nok"].sum()), 1,
-                                                                                 lang()))
+    st.markdown(t("area.investments_sum", n=len(inv), amount=ui.mnok(inv["budget_nok"].sum()))
                 + f" {ui.illustrative_badge()}")
 
 st.header(t("area.participation"))

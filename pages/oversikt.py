@@ -30,9 +30,9 @@ c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum())
 on_track = int((measures["status"].isin(["on_track", "completed"])).sum())
 c2.metric(t("overview.kpi_measures"), len(measures), border=True,
           help=t("overview.kpi_measures_help", on_track=on_track))
-c3.metric(f"{t('overview.kpi_budget')} · {t('common.illustrative')}", fmt.million_kroner(int(totals["budget_nok"].sum()), 1, lang()), border=True,
+c3.metric(f"{t('overview.kpi_budget')} · {t('common.illustrative')}", ui.mnok(totals["budget_nok"].sum()), border=True,
           help=t("overview.kpi_budget_help"))
-c4.metric(t("overview.kpi_grants"), fmt.million_kroner(int(real_grants["amount_nok"].sum()), 1, lang()),
+c4.metric(t("overview.kpi_grants"), ui.mnok(real_grants["amount_nok"].sum()),
           border=True, help=t("overview.kpi_grants_help", first=int(real_grants["year"].min()),
                                last=int(real_grants["year"].max())))
 st.caption(t("overview.kpi_caption"))

@@ -74,17 +74,18 @@ class AppServer:
 
 
 @pytest.fixture(scope="session")
-def seeded_store(seeded_sqlite_url) -> Path:
+def store_file(seeded_sqlite_url) -> Path:
+    """The seeded SQLite file; each server gets its own copy."""
     return Path(seeded_sqlite_url.removeprefix("sqlite:///"))
 
 
 @pytest.fixture(scope="session")
-def start_server(seeded_store):
+def start_server(store_file):
     """Factory: start a fresh server (stopped at the end of the session)."""
     servers: list[AppServer] = []
 
     def start() -> AppServer:
-        server = AppServer(seeded_store)
+        server = AppServer(store_file)
         servers.append(server)
         return server
 
