@@ -6,6 +6,7 @@ Run with ``./scripts/run-app`` (or ``streamlit run app.py`` after ``python -m om
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -15,7 +16,7 @@ from components.i18n import LANG_KEY, LANGS, t
 from omradesatsing import auth
 from omradesatsing.permissions import has_role
 
-st.set_page_config(page_title="Områdesatsing Bergen", page_icon=":material/location_city:", layout="wide")
+st.set_page_config(page_title="Områdesatsing Bergen", page_icon=str(Path(__file__).parent / "components" / "assets" / "favicon.png"), layout="wide")
 shell.ensure_frame()
 shell.style()
 

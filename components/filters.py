@@ -53,16 +53,27 @@ def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable
     return _single("radio", label, options, key, format_func, default, where, kwargs)
 
 
-def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
-                default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
-    """A multiselect bound to ``?<key>=a&<key>=b``."""
+def _multi(widget: str, label: str, options: Sequence[str], key: str, format_func: Callable,
+           default: Sequence[str], where, kwargs: dict) -> list[str]:
     options = list(options)
     default = [d for d in default if d in options]
     if key not in st.session_state:
         from_url = [v for v in st.query_params.get_all(key) if v in options]
         st.session_state[key] = from_url or default
     else:
-        st.session_state[key] = [v for v in st.session_state[key] if v in options]
-    value = where.multiselect(label, options, format_func=format_func, key=key, **kwargs)
+        st.session_state[key] = [v for v in (st.session_state[key] or []) if v in options]
+    value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs) or []
     _write(key, value, default)
     return value
+
+
+def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+                default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
+    """A multiselect bound to ``?<key>=a&<key>=b``."""
+    return _multi("multiselect", label, options, key, format_func, default, where, kwargs)
+
+
+def pills(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+          default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
+    """Toggle pills (several may be on) bound to ``?<key>=a&<key>=b``."""
+    return _multi("pills", label, options, key, format_func, default, where, {"selection_mode": "multi", **kwargs})

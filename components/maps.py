@@ -1,81 +1,297 @@
-"""The area map: pydeck (deck.gl) with no basemap by default, so it works offline.
+"""The area map: pydeck (deck.gl), no basemap by default, so it works offline.
 
 ``map_provider=None`` is the only pydeck setting that makes Streamlit load no tiles at all
-(STREAMLIT-NOTES §3.1); an online basemap is opt-in with ``OMRADESATSING_BASEMAP``.
+(STREAMLIT-NOTES §3.1). An online basemap is a MapLibre style passed as a ``data:`` URL
+(``omradesatsing.geo.basemap_style_url``); MapLibre shows its attribution on the map.
+
+Everything heavy is cached per (store, level, indicator, year, scheme, language): simplified
+geometry, classes, colours and tooltips are not rebuilt on a rerun that only changes the
+selection or the layers.
 """
 
 from __future__ import annotations
 
-import os
+import html
+import json
 
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 import streamlit as st
-from shapely.geometry import shape
 
-from components.data import q
+from components import ui
+from components.data import TTL_SECONDS, q, store_key
+from components.i18n import catalogue, lang
+from omradesatsing import choropleth, config, geo
+from omradesatsing import formatting as fmt
 
-# Colour-blind-safe, from the Okabe–Ito palette; state is also written in the label and table.
-STATE_RGB = {"active": [0, 114, 178], "preproject": [204, 121, 167], "ended": [120, 120, 120]}
+LAYERS = ("zones", "areas", "bydeler", "investments")
+MAP_HEIGHT = 440
+MAP_WIDTH_GUESS = 540  # the map column's width at 1280 px; used to fit Bergen on load
+# Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); category is
+# also written in the tooltip, the side panel and the legend.
 CATEGORY_RGB = {
     "physical_upgrading": [230, 159, 0], "schools": [86, 180, 233], "parks_squares": [0, 158, 115],
     "culture_social": [204, 121, 167], "housing_cooperatives": [213, 94, 0], "paths_lighting": [240, 228, 66],
 }
-BERGEN_VIEW = pdk.ViewState(latitude=60.37, longitude=5.33, zoom=9.4, min_zoom=7, max_zoom=16)
+# Programme areas by state: dark navy (active), purple (pre-project), grey (ended); the legend
+# says which is which in words, and the zone tooltips name the areas.
+AREA_LINE_RGB = {"active": [8, 48, 107], "preproject": [118, 42, 131], "ended": [90, 90, 90]}
+BYDEL_LINE_RGB = [60, 60, 60]
+SELECTED_LINE_RGB = [0, 0, 0]
+# pydeck 0.9 sends every string property as a deck.gl expression ("@@=…"), so literal strings
+# must be quoted inside. TextLayer's default character set is ASCII only: add Norwegian letters
+# (its "auto" mode cannot be passed through pydeck). No ' or \ (they would end the literal).
+LABEL_CHARACTERS = "'" + "".join(c for c in map(chr, range(32, 127)) if c not in "'\\") + "æøåÆØÅéèüöäÉ–'"
+LABEL_PX = 16
+LABEL_FONT = "'Source Sans, Source Sans Pro, DejaVu Sans, sans-serif'"
 
 
-def basemap_kwargs() -> dict:
-    mode = os.environ.get("OMRADESATSING_BASEMAP", "none")
-    if mode == "none":
-        return {"map_provider": None}
-    return {"map_provider": "carto", "map_style": mode}
+class CompactDeck(pdk.Deck):
+    """pydeck's JSON is indented (every coordinate on its own line): about 4× the bytes sent to
+    the browser on each rerun. Same content, no whitespace."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def label_points(collection: dict, name_key: str = "name") -> list[dict]:
-    """One label per feature, at a point inside it."""
-    out = []
-    for f in collection["features"]:
-        p = shape(f["geometry"]).representative_point()
-        out.append({"name": f["properties"][name_key], "position": [round(p.x, 5), round(p.y, 5)]})
-    return out
+def _tr(language: str, key: str, **values) -> str:
+    text = catalogue(language).get(key) or catalogue("nb")[key]
+    return text.format(**values) if values else text
 
 
-def area_map(*, investments=None, height: int = 560, key: str = "area_map"):
-    """Bergen's delområder, the programme areas outlined and labelled, investments as points."""
-    from components.i18n import t
+def value_text(value, unit: str, decimals: int, language: str) -> str:
+    return fmt.value(value, unit, int(decimals), language)
 
-    neighbours = q("zone_features", "kommune", include_neighbours=True)
-    delomraader = q("zone_features", "delomraade")
+
+def classes_legend(classes: choropleth.Classes, unit: str, decimals: int, language: str) -> list[dict]:
+    """One legend row per class: colour, the range in the indicator's unit, and how many zones."""
+    rows = []
+    for i in range(classes.k):
+        low = value_text(classes.lower[i], unit, decimals, language)
+        high = value_text(classes.upper[i], unit, decimals, language)
+        label = low if low == high else f"{low} – {high}"
+        rows.append({"colour": classes.colours[i], "label": label, "count": classes.counts[i]})
+    return rows
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
+def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme: str, language: str) -> dict:
+    """Zones with colour and tooltip for one indicator and year; legend, table and Bergen's value.
+
+    Suppressed values never reach this function (``queries`` hides them), so nothing here can
+    send them to the browser.
+    """
+    del store  # part of the cache key: one entry per store and suppression threshold
+    meta = q("indicators").set_index("key").loc[indicator]
+    unit, decimals, better_high = meta["unit"], int(meta["decimals"]), bool(meta["higher_is_better"])
+    name = meta[f"name_{language}"]
+    values = q("zone_map_values", indicator, level, year)
+    classes = choropleth.classify(values["value"].tolist(), scheme=scheme, higher_is_better=better_high)
+    areas = q("zone_areas", level)
+    area_names = areas.groupby("zone_code")["area_name"].agg(lambda s: ", ".join(sorted(s))).to_dict()
+    by_code = values.set_index("zone_code")
+    features = []
+    for f in q("zone_features", level)["features"]:
+        code = f["properties"]["code"]
+        row = by_code.loc[code] if code in by_code.index else None
+        value = None if row is None else row["value"]
+        lines = [f["properties"]["name"]]
+        if row is not None and row["suppressed"]:
+            shown = _tr(language, "map.suppressed_long")
+        elif value is None or value != value:
+            shown = _tr(language, "map.no_data")
+        else:
+            shown = value_text(value, unit, decimals, language)
+        lines.append(f"{name}: {shown}")
+        if row is not None and isinstance(row["period"], str):
+            lines.append(_tr(language, "map.tip_period", period=row["period"]))
+            lines.append(_tr(language, "map.tip_source", source=row["source_title"]))
+            if row["derived"]:
+                lines.append(_tr(language, "map.tip_derived"))
+            if row["illustrative"]:
+                lines.append(_tr(language, "common.illustrative"))
+        if code in area_names:
+            lines.append(_tr(language, "map.tip_areas", names=area_names[code]))
+        colour = choropleth.hex_to_rgb(classes.colour(None if row is None or row["suppressed"] else value))
+        features.append({"type": "Feature", "geometry": f["geometry"],
+                         "properties": {"code": code, "name": f["properties"]["name"], "fill": colour + [215],
+                                        "tooltip": "\n".join(lines)}})
+    city = q("city_values", year)
+    city = city[city["indicator"] == indicator]
+    city_row = None if city.empty else city.iloc[0]
+    return {
+        "features": {"type": "FeatureCollection", "features": features},
+        "legend": classes_legend(classes, unit, decimals, language),
+        "higher_is_better": better_high,
+        "indicator_name": name,
+        "unit": unit,
+        "decimals": decimals,
+        "table": values,
+        "city_value": None if city_row is None else city_row["value"],
+        "city_illustrative": False if city_row is None else bool(city_row["illustrative"]),
+        "any_illustrative": bool(values["illustrative"].any()),
+        "suppressed": int(values["suppressed"].sum()),
+        "missing": int((values["value"].isna() & ~values["suppressed"]).sum()),
+    }
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def area_outlines(store: tuple, language: str) -> tuple[dict, list[dict]]:
+    """Programme areas as outlines, and one label per drawn shape (areas that share one are joined)."""
+    del store
     areas = q("area_features")
+    labels: dict[tuple, list[str]] = {}
     for f in areas["features"]:
         p = f["properties"]
-        p["fill"] = STATE_RGB.get(p["state"], [120, 120, 120]) + [90]
-        p["line"] = STATE_RGB.get(p["state"], [120, 120, 120]) + [255]
-        p["state_text"] = t(f"state.{p['state']}")
-        p["tooltip"] = f"{p['name']} – {p['state_text']}"
-    for f in delomraader["features"]:
-        f["properties"]["tooltip"] = f"{f['properties']['name']} ({t('map.delomraade')})"
+        p["tooltip"] = f"{p['name']} – {_tr(language, 'state.' + p['state'])}"
+        p["line"] = AREA_LINE_RGB.get(p["state"], AREA_LINE_RGB["ended"])
+        key = tuple(geo.label_point(f["geometry"]))
+        if p["name"] not in labels.setdefault(key, []):
+            labels[key].append(p["name"])
+    points = [{"position": list(k), "name": " / ".join(v)} for k, v in labels.items()]
+    return areas, points
 
-    layers = [
-        pdk.Layer("GeoJsonLayer", neighbours, id="neighbours", filled=True, stroked=True,
-                  get_fill_color=[235, 235, 230], get_line_color=[190, 190, 185], line_width_min_pixels=1),
-        pdk.Layer("GeoJsonLayer", delomraader, id="zones", filled=True, stroked=True, pickable=True,
-                  get_fill_color=[250, 250, 247], get_line_color=[110, 110, 110], line_width_min_pixels=1),
-        pdk.Layer("GeoJsonLayer", areas, id="areas", filled=True, stroked=True, pickable=True,
-                  get_fill_color="properties.fill", get_line_color="properties.line", line_width_min_pixels=3),
-        pdk.Layer("TextLayer", label_points(areas), id="area_labels", get_position="position", get_text="name",
-                  get_size=16, get_color=[20, 20, 20], get_text_anchor="'middle'", font_weight=700,
-                  outline_width=3, outline_color=[255, 255, 255], font_settings={"sdf": True},
-                  character_set="auto"),
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def bergen_view(store: tuple) -> dict:
+    del store
+    return geo.fit_view(geo.bounds(q("zone_features", "kommune")), MAP_WIDTH_GUESS, MAP_HEIGHT)
+
+
+def investment_points(investments, language: str) -> list[dict]:
+    """Investments as points: size by budget, colour by category, tooltip with name, amount, status."""
+    rows = []
+    for r in investments.dropna(subset=["lon", "lat"]).itertuples():
+        lines = [r.name,
+                 f"{fmt.million_kroner(int(r.budget_nok), 1, language)} · {_tr(language, 'category.' + r.category)}",
+                 f"{_tr(language, 'investment_status.' + r.status)} · {ui.period_text(r.start_year, r.end_year)}"]
+        if r.photo_before or r.photo_after:
+            lines.append(_tr(language, "map.tip_photo"))
+        if r.illustrative:
+            lines.append(_tr(language, "common.illustrative"))
+        rows.append({"id": int(r.id), "lon": float(r.lon), "lat": float(r.lat),
+                     "colour": CATEGORY_RGB.get(r.category, [0, 0, 0]) + [235],
+                     "radius": max(float(r.budget_nok), 1.0) ** 0.5 / 6, "tooltip": "\n".join(lines)})
+    return rows
+
+
+def build_deck(*, level: str, indicator: str, year: int, scheme: str, layers: tuple[str, ...],
+               selected_zone: str | None, basemap: str, investments=None) -> tuple[pdk.Deck, dict]:
+    """The deck for the Kart page, and the choropleth data behind it (legend, table)."""
+    store, language = store_key(), lang()
+    data = choropleth_data(store, level, indicator, year, scheme, language)
+    outlines, labels = area_outlines(store, language)
+    online = basemap != "none"
+    view = bergen_view(store)
+    deck_layers = [
+        pdk.Layer("GeoJsonLayer", q("zone_features", "kommune", include_neighbours=True), id="neighbours",
+                  filled=True, stroked=True, get_fill_color=[236, 236, 232, 0 if online else 255],
+                  get_line_color=[185, 185, 180], line_width_min_pixels=1),
     ]
-    if investments is not None and not investments.empty:
-        pts = investments.dropna(subset=["lon", "lat"]).copy()
-        pts["color"] = pts["category"].map(lambda c: CATEGORY_RGB.get(c, [0, 0, 0]) + [230])
-        pts["radius"] = (pts["budget_nok"].clip(lower=1) ** 0.5) / 8
-        pts["tooltip"] = pts["tooltip"] if "tooltip" in pts else pts["name"]
-        layers.append(pdk.Layer("ScatterplotLayer", pts, id="investments", get_position=["lon", "lat"],
-                                get_fill_color="color", get_radius="radius", radius_min_pixels=5,
-                                radius_max_pixels=30, stroked=True, get_line_color=[20, 20, 20],
-                                line_width_min_pixels=1, pickable=True))
-    deck = pdk.Deck(layers=layers, initial_view_state=BERGEN_VIEW, tooltip={"text": "{tooltip}"},
-                    **basemap_kwargs())
-    return st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
+    if "zones" in layers:
+        deck_layers.append(pdk.Layer(
+            "GeoJsonLayer", data["features"], id="zones", filled=True, stroked=True, pickable=True,
+            get_fill_color="properties.fill", get_line_color=[255, 255, 255], line_width_min_pixels=1,
+            auto_highlight=True, highlight_color=[0, 0, 0, 60]))
+    else:
+        deck_layers.append(pdk.Layer(
+            "GeoJsonLayer", q("zone_features", "kommune"), id="bergen", filled=True, stroked=True,
+            get_fill_color=[250, 250, 247, 0 if online else 255], get_line_color=[110, 110, 110],
+            line_width_min_pixels=1))
+    if "bydeler" in layers:
+        deck_layers.append(pdk.Layer(
+            "GeoJsonLayer", q("zone_features", "bydel"), id="bydeler", filled=False, stroked=True,
+            get_line_color=BYDEL_LINE_RGB, line_width_min_pixels=2))
+    if selected_zone:
+        chosen = [f for f in data["features"]["features"] if f["properties"]["code"] == selected_zone]
+        if chosen:
+            deck_layers.append(pdk.Layer(
+                "GeoJsonLayer", {"type": "FeatureCollection", "features": chosen}, id="selected", filled=False,
+                stroked=True, get_line_color=SELECTED_LINE_RGB, line_width_min_pixels=5))
+    if "areas" in layers:
+        deck_layers.append(pdk.Layer(
+            "GeoJsonLayer", outlines, id="areas", filled=False, stroked=True, get_line_color="properties.line",
+            line_width_min_pixels=4))
+    if "investments" in layers and investments is not None and not investments.empty:
+        deck_layers.append(pdk.Layer(
+            "ScatterplotLayer", investment_points(investments, language), id="investments",
+            get_position=["lon", "lat"], get_fill_color="colour", get_radius="radius", radius_min_pixels=5,
+            radius_max_pixels=26, stroked=True, get_line_color=[20, 20, 20], line_width_min_pixels=1.5,
+            pickable=True))
+    if "areas" in layers:
+        deck_layers.append(pdk.Layer(
+            "TextLayer", geo.place_labels(labels, view["zoom"], LABEL_PX), id="area_labels",
+            get_position="position", get_text="name", get_size=LABEL_PX, get_pixel_offset="offset",
+            get_color=[10, 10, 10], get_text_anchor="'middle'", get_alignment_baseline="'center'",
+            font_family=LABEL_FONT, font_weight=700, character_set=LABEL_CHARACTERS, background=True,
+            get_background_color=[255, 255, 255, 230], get_border_color=[60, 60, 60, 255],
+            get_border_width=1, background_padding=[5, 2, 5, 2]))
+    kwargs = {"map_provider": None}
+    if online:
+        kwargs = {"map_provider": "carto", "map_style": geo.basemap_style_url(basemap)}
+    deck = CompactDeck(
+        layers=deck_layers, initial_view_state=pdk.ViewState(**view, min_zoom=8, max_zoom=16),
+        tooltip={"text": "{tooltip}", "style": {"fontSize": "16px", "maxWidth": "360px", "whiteSpace": "pre-line"}},
+        **kwargs,
+    )
+    return deck, data
+
+
+# --- legend and detail pieces (colour is never alone: every swatch has its range in words) ---
+
+_SWATCH = ("display:inline-block;width:1.6em;height:1.05em;margin-right:.45em;vertical-align:-.15em;"
+           "border:1px solid #555;background:{bg}")
+_ROW = "<div style='font-size:1rem;line-height:1.7'>{body}</div>"
+
+
+def _rgb(rgb) -> str:
+    return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+
+
+def legend_html(rows: list[tuple[str, str, str]]) -> str:
+    """Class swatches: (hex colour, range label, count label)."""
+    return "".join(
+        _ROW.format(body=f"<span style='{_SWATCH.format(bg=colour)}'></span>{html.escape(label)} "
+                         f"<span style='color:#555'>({html.escape(count)})</span>")
+        for colour, label, count in rows)
+
+
+def lines_legend_html(rows: list[tuple[list[int], int, str]]) -> str:
+    """Outline symbols: (rgb, width in px, label)."""
+    return "".join(
+        _ROW.format(body=f"<span style='display:inline-block;width:1.6em;height:0;margin-right:.45em;"
+                         f"vertical-align:.3em;border-top:{width}px solid {_rgb(rgb)}'></span>{html.escape(label)}")
+        for rgb, width, label in rows)
+
+
+def points_legend_html(rows: list[tuple[list[int], str]], title: str) -> str:
+    dots = "".join(
+        _ROW.format(body=f"<span style='display:inline-block;width:.9em;height:.9em;border-radius:50%;"
+                         f"margin:0 .55em 0 .35em;border:1px solid #222;background:{_rgb(rgb)}'></span>"
+                         f"{html.escape(label)}")
+        for rgb, label in rows)
+    return _ROW.format(body=html.escape(title)) + dots
+
+
+def investment_detail(r) -> None:
+    """The side panel for a clicked investment: amounts, status, years, funding and photos."""
+    from components.i18n import t
+
+    st.subheader(r["name"])
+    st.markdown(f"{t('category.' + r['category'])} · {t('investment_status.' + r['status'])} · "
+                f"{ui.period_text(r['start_year'], r['end_year'])}")
+    st.markdown(t("map.budget_spent", budget=ui.mnok(r["budget_nok"]), spent=ui.mnok(r["spent_nok"]))
+                + (f" {ui.illustrative_badge()}" if r["illustrative"] else ""))
+    st.markdown(t("map.funding", funding=t("funding." + r["funding_source"])))
+    if isinstance(r["description"], str) and r["description"]:
+        st.markdown(r["description"])
+    photos = [(t("map.photo_before"), r["photo_before"]), (t("map.photo_after"), r["photo_after"])]
+    shown = False
+    for label, ref in photos:
+        path = config.media_path(ref)
+        if path is not None:
+            st.image(str(path), caption=label)
+            shown = True
+    if not shown:
+        st.caption(f":material/image_not_supported: {t('map.no_photo')}")
+    ui.caption_source(r["source_title"])

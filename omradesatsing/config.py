@@ -54,3 +54,33 @@ def suppression_threshold() -> int:
     except (TypeError, ValueError):
         value = DEFAULT_SUPPRESSION_THRESHOLD
     return max(value, 1)
+
+
+def basemap() -> str:
+    """The map's default background: ``none`` (offline-safe), ``kartverket_grey``, ``kartverket`` or ``osm``.
+
+    ``OMRADESATSING_BASEMAP`` in the environment wins over ``OMRADESATSING_BASEMAP`` in secrets.toml.
+    An unknown value falls back to ``none``, so a typo never makes the app call out.
+    """
+    from omradesatsing.geo import BASEMAP_CHOICES
+
+    raw = os.environ.get("OMRADESATSING_BASEMAP") or _secrets().get("OMRADESATSING_BASEMAP") or "none"
+    value = str(raw).strip().lower()
+    return value if value in BASEMAP_CHOICES else "none"
+
+
+MEDIA_DIR = DATA_DIR / "media"
+
+
+def media_path(ref: str | None) -> Path | None:
+    """A photo in the store's media folder (``data/media``), or None when it is missing.
+
+    Only files inside the folder are served; URLs are not fetched (the app must work offline).
+    """
+    if not ref or not isinstance(ref, str) or "://" in ref:
+        return None
+    folder = Path(os.environ.get("OMRADESATSING_MEDIA_DIR") or MEDIA_DIR).resolve()
+    path = (folder / ref).resolve()
+    if folder not in path.parents or not path.is_file():
+        return None
+    return path

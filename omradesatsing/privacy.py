@@ -46,17 +46,21 @@ def suppress(df: pd.DataFrame, threshold: int, sibling_groups: list[str] | None 
     if out.empty:
         return out
     out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
-    primary = out.apply(lambda r: is_small(r.get("numerator"), r.get("denominator"), threshold), axis=1)
-    mask = out["suppressed"] | primary.astype(bool)
+    primary = pd.Series(False, index=out.index)
+    for col in ("numerator", "denominator"):
+        if col in out.columns:
+            primary |= (pd.to_numeric(out[col], errors="coerce") < threshold).fillna(False).astype(bool)
+    mask = out["suppressed"] | primary
     if sibling_groups:
-        for _, group in out.groupby(sibling_groups, dropna=False):
-            idx = group.index
-            group_mask = mask.loc[idx]
-            if group_mask.sum() == 1 and len(idx) > 1:
-                candidates = out.loc[idx][~group_mask]
-                counts = candidates["numerator"].astype("Float64")
-                if counts.notna().any():
-                    mask.loc[counts.idxmin()] = True
-                else:
-                    mask.loc[candidates.index[0]] = True
+        keys = out.groupby(sibling_groups, dropna=False, sort=False).ngroup()
+        hidden = mask.groupby(keys).transform("sum")
+        size = mask.groupby(keys).transform("size")
+        # Only groups with exactly one hidden unit among several need a second one hidden.
+        for _, idx in out.index.to_series()[(hidden == 1) & (size > 1)].groupby(keys).groups.items():
+            candidates = out.loc[idx][~mask.loc[idx]]
+            counts = pd.to_numeric(candidates["numerator"], errors="coerce") if "numerator" in candidates else None
+            if counts is not None and counts.notna().any():
+                mask.loc[counts.idxmin()] = True
+            else:
+                mask.loc[candidates.index[0]] = True
     return _hide(out, mask)

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, Integer, and_, func, select
 from sqlalchemy.orm import aliased
 
-from omradesatsing import config, privacy
+from omradesatsing import config, geo, privacy
 from omradesatsing.models import (
     Area,
     AreaZone,
@@ -94,8 +94,15 @@ def zones(engine: Engine, level: str) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def zone_features(engine: Engine, level: str, *, include_neighbours: bool = False) -> dict:
-    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry."""
+def levels_with_geometry(engine: Engine) -> list[str]:
+    """Zone levels that can be drawn (some zone has geometry), Bergen itself left out."""
+    stmt = select(Zone.level).where(Zone.geometry.is_not(None), Zone.level != "kommune").distinct()
+    with engine.connect() as conn:
+        return sorted(conn.execute(stmt).scalars())
+
+
+def zone_features(engine: Engine, level: str, *, include_neighbours: bool = False, simplified: bool = True) -> dict:
+    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry (simplified for maps)."""
     stmt = select(Zone.code, Zone.name, Zone.level, Zone.population, Zone.geometry).where(
         Zone.level == level, Zone.geometry.is_not(None)
     )
@@ -105,7 +112,7 @@ def zone_features(engine: Engine, level: str, *, include_neighbours: bool = Fals
         stmt = stmt.where(Zone.code != "4601")
     with engine.connect() as conn:
         rows = conn.execute(stmt.order_by(Zone.code)).all()
-    return {
+    collection = {
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "geometry": r.geometry,
@@ -113,6 +120,7 @@ def zone_features(engine: Engine, level: str, *, include_neighbours: bool = Fals
             for r in rows
         ],
     }
+    return geo.simplify_collection(collection) if simplified else collection
 
 
 def area_features(engine: Engine) -> dict:
@@ -127,7 +135,7 @@ def area_features(engine: Engine) -> dict:
     )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return {
+    return geo.simplify_collection({
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "geometry": r.geometry,
@@ -135,7 +143,7 @@ def area_features(engine: Engine) -> dict:
                             "end_year": r.end_year, "zone_name": r.zone_name, "note": r.geometry_note}}
             for r in rows
         ],
-    }
+    })
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +194,7 @@ _VALUE_COLUMNS = (
 
 def indicator_values(
     engine: Engine,
-    indicator: str,
+    indicator: str | None,
     *,
     scopes: tuple[str, ...] = ("zone", "area", "city", "country"),
     zone_level: str | None = None,
@@ -194,7 +202,7 @@ def indicator_values(
     year: int | None = None,
     threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Values of one indicator, with small numbers suppressed (never returned)."""
+    """Values of one indicator (``None``: all), with small numbers suppressed (never returned)."""
     threshold = threshold or config.suppression_threshold()
     stmt = (
         select(*_VALUE_COLUMNS)
@@ -203,9 +211,11 @@ def indicator_values(
         .outerjoin(Area, Area.id == IndicatorValue.area_id)
         .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
         .outerjoin(ParentZone, ParentZone.id == Zone.parent_id)
-        .where(Indicator.key == indicator, IndicatorValue.scope.in_(scopes))
+        .where(IndicatorValue.scope.in_(scopes))
         .order_by(IndicatorValue.scope, IndicatorValue.year)
     )
+    if indicator is not None:
+        stmt = stmt.where(Indicator.key == indicator)
     if zone_level:
         stmt = stmt.where((IndicatorValue.scope != "zone") | (Zone.level == zone_level))
     if area_slugs is not None:
@@ -214,6 +224,144 @@ def indicator_values(
         stmt = stmt.where(IndicatorValue.year == year)
     df = _frame(engine, stmt)
     return privacy.suppress(df, threshold, sibling_groups=list(SIBLING_GROUPS))
+
+
+# The level whose zones partition each zone of a level: counts there can be summed up to it.
+CHILD_LEVEL = {"bydel": "delomraade", "delomraade": "grunnkrets"}
+# Units that are a ratio of counts, so a sum of numerators over a sum of denominators is exact.
+RATIO_SCALE = {"percent": 100.0, "per_1000": 1000.0}
+ZONE_VALUE_COLUMNS = ("indicator", "unit", "zone_code", "zone_name", "year", "period", "value", "numerator",
+                      "denominator", "ci_low", "ci_high", "suppressed", "illustrative", "source_title", "licence",
+                      "derived")
+
+
+def _derived_values(engine: Engine, level: str, year: int, indicator: str | None) -> pd.DataFrame:
+    """Values for the zones at ``level`` summed from the zones one level down, where that is exact.
+
+    A zone gets a value only when every zone below it has visible counts; when one of them is
+    suppressed, the sum is suppressed too (otherwise the hidden one could be worked out).
+    """
+    child = CHILD_LEVEL.get(level)
+    if child is None:
+        return pd.DataFrame(columns=list(ZONE_VALUE_COLUMNS))
+    kids = indicator_values(engine, indicator, scopes=("zone",), zone_level=child, year=year)
+    if kids.empty:
+        return pd.DataFrame(columns=list(ZONE_VALUE_COLUMNS))
+    parent = aliased(Zone)
+    sizes = _frame(engine, select(parent.code.label("parent_code"), parent.name.label("parent_name"),
+                                  func.count(Zone.id).label("children"))
+                   .join(Zone, Zone.parent_id == parent.id)
+                   .where(parent.level == level, Zone.level == child)
+                   .group_by(parent.code, parent.name))
+    kids = kids.merge(sizes, on="parent_code")
+    kids["visible"] = kids["numerator"].notna() & kids["denominator"].notna() & ~kids["suppressed"]
+    grouped = kids.groupby(["indicator", "parent_code"], sort=False).agg(
+        unit=("unit", "first"), zone_name=("parent_name", "first"), children=("children", "first"),
+        rows=("zone_code", "size"), visible=("visible", "sum"), any_suppressed=("suppressed", "any"),
+        numerator=("numerator", lambda x: x.astype("Float64").sum()),
+        denominator=("denominator", lambda x: x.astype("Float64").sum()),
+        illustrative=("illustrative", "any"), period=("period", "first"), source_title=("source_title", "first"),
+        licence=("licence", "first"),
+    ).reset_index()
+    complete = (grouped["visible"] == grouped["children"]) & grouped["unit"].isin(list(RATIO_SCALE))
+    scale = grouped["unit"].map(RATIO_SCALE).astype("Float64")
+    grouped["value"] = (scale * grouped["numerator"] / grouped["denominator"]).where(complete)
+    grouped.loc[~complete, ["numerator", "denominator"]] = None
+    grouped["suppressed"] = grouped["any_suppressed"] & ~complete
+    grouped = grouped[complete | grouped["suppressed"]]
+    grouped = grouped.rename(columns={"parent_code": "zone_code"}).assign(
+        year=year, ci_low=None, ci_high=None, derived=True)
+    return grouped[list(ZONE_VALUE_COLUMNS)]
+
+
+def zone_values(engine: Engine, level: str, year: int, indicator: str | None = None) -> pd.DataFrame:
+    """One row per indicator and zone at ``level`` with a value (or a suppression) for ``year``.
+
+    Stored values come first; an indicator with none at this level gets values summed from the
+    level below (``derived``). Suppression has been applied to both.
+    """
+    stored = indicator_values(engine, indicator, scopes=("zone",), zone_level=level, year=year)
+    stored = stored.assign(derived=False)[list(ZONE_VALUE_COLUMNS)]
+    derived = _derived_values(engine, level, year, indicator)
+    derived = derived[~derived["indicator"].isin(set(stored["indicator"]))]
+    frames = [f for f in (stored, derived) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=list(ZONE_VALUE_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def zone_years(engine: Engine, indicator: str, level: str) -> list[int]:
+    """Years with values of ``indicator`` at ``level`` (or at the level below, summed up), newest last."""
+    levels = [lv for lv in (level, CHILD_LEVEL.get(level)) if lv]
+    stmt = (
+        select(IndicatorValue.year, Zone.level)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Zone, Zone.id == IndicatorValue.zone_id)
+        .where(Indicator.key == indicator, IndicatorValue.scope == "zone", Zone.level.in_(levels))
+        .distinct()
+    )
+    df = _frame(engine, stmt)
+    for lv in levels:
+        years = sorted(int(y) for y in df.loc[df["level"] == lv, "year"])
+        if years:
+            return years
+    return []
+
+
+def zone_map_values(engine: Engine, indicator: str, level: str, year: int) -> pd.DataFrame:
+    """Every zone at ``level`` with the indicator's value for ``year`` (missing = no data)."""
+    zs = zones(engine, level)[["code", "name", "parent_name"]].rename(columns={"code": "zone_code"})
+    vals = zone_values(engine, level, year, indicator).drop(columns=["zone_name"])
+    out = zs.merge(vals, on="zone_code", how="left")
+    out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
+    out["illustrative"] = out["illustrative"].fillna(False).astype(bool)
+    out["derived"] = out["derived"].fillna(False).astype(bool)
+    return out.rename(columns={"name": "zone_name"})
+
+
+def city_values(engine: Engine, year: int) -> pd.DataFrame:
+    """Bergen's value of every indicator for ``year``."""
+    return indicator_values(engine, None, scopes=("city",), year=year)
+
+
+def zone_profile(engine: Engine, level: str, code: str, year: int, lang: str = "nb") -> pd.DataFrame:
+    """For one zone: every indicator's value in ``year`` against Bergen's value that year."""
+    return build_zone_profile(indicators(engine), zone_values(engine, level, year), city_values(engine, year),
+                              code, year, lang)
+
+
+def build_zone_profile(meta: pd.DataFrame, values: pd.DataFrame, city: pd.DataFrame, code: str, year: int,
+                       lang: str = "nb") -> pd.DataFrame:
+    """``zone_profile`` from frames already read (so a page can reuse one read for every zone)."""
+    mine = values[values["zone_code"] == code].set_index("indicator")
+    city = city.set_index("indicator")
+    rows = []
+    for ind in meta.itertuples():
+        if ind.key not in mine.index:
+            continue
+        r = mine.loc[ind.key]
+        c = city.loc[ind.key] if ind.key in city.index else None
+        rows.append({
+            "indicator": ind.key, "name": getattr(ind, f"name_{lang}"), "unit": ind.unit,
+            "decimals": ind.decimals, "higher_is_better": ind.higher_is_better, "year": year,
+            "period": r["period"], "value": r["value"], "suppressed": bool(r["suppressed"]),
+            "illustrative": bool(r["illustrative"]), "derived": bool(r["derived"]),
+            "source_title": r["source_title"],
+            "city_value": None if c is None else c["value"],
+            "city_illustrative": None if c is None else bool(c["illustrative"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def zone_areas(engine: Engine, level: str) -> pd.DataFrame:
+    """Which programme areas lie in each zone at ``level`` (through the zones that stand in for them)."""
+    parent = aliased(Zone)
+    base = (select(Area.slug, Area.name.label("area_name"), Area.state)
+            .join(AreaZone, AreaZone.area_id == Area.id).join(Zone, Zone.id == AreaZone.zone_id))
+    direct = _frame(engine, base.add_columns(Zone.code.label("zone_code")).where(Zone.level == level))
+    up = _frame(engine, base.add_columns(parent.code.label("zone_code"))
+                .join(parent, parent.id == Zone.parent_id).where(parent.level == level))
+    return pd.concat([direct, up], ignore_index=True).drop_duplicates(["zone_code", "slug"])
 
 
 def area_trend(engine: Engine, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:

@@ -1,54 +1,203 @@
-"""Kart: Bergen's delområder, the programme areas and the investments, offline-safe."""
+"""Kart: Bergen's zones coloured by an indicator, the programme areas, bydeler and investments.
+
+The view is in the URL: ``?nivaa=delomraade&indikator=unemployment&aar=2024&sone=46011900``.
+Offline-safe by default (no basemap); see components/maps.py.
+"""
 
 from components.shell import ensure_frame
 
 ensure_frame()
 
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import maps, shell, ui  # noqa: E402
+from components import filters, maps, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
-from components.i18n import t  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import choropleth, config, geo, queries  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+
+ZONE_KEY, INVESTMENT_KEY, MAP_KEY, GENERATION_KEY = "sone", "map_investment", "kart_map", "kart_map_generation"
+LEVELS = ("delomraade", "bydel", "levekaarssone", "grunnkrets")
+
+
+def map_key() -> str:
+    return f"{MAP_KEY}_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def on_pick() -> None:
+    """A click on the map: a zone selects the zone, an investment point selects the investment.
+
+    The choice is kept here, and the map element gets a new key: Streamlit dims every other
+    shape while its own selection is active, which would hide the colour classes. Our own layer
+    outlines the chosen zone instead.
+    """
+    state = st.session_state.get(map_key())
+    selection = (state.get("selection") if isinstance(state, dict) else getattr(state, "selection", None)) or {}
+    objects = selection.get("objects", {}) or {}
+    zones, points = objects.get("zones", []), objects.get("investments", [])
+    if zones:
+        picked = zones[0].get("properties", zones[0])
+        st.session_state[ZONE_KEY] = picked.get("code")
+        st.session_state[INVESTMENT_KEY] = None
+    elif points:
+        st.session_state[INVESTMENT_KEY] = points[0].get("id")
+    else:
+        clear_pick()
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+
+
+def clear_pick() -> None:
+    st.session_state[ZONE_KEY] = None
+    st.session_state[INVESTMENT_KEY] = None
+
 
 shell.header("map.title", "map.intro")
-st.warning(t("map.approximation"), icon=":material/info:")
 
-invest = q("investments").copy()
-invest["tooltip"] = invest.apply(
-    lambda r: f"{r['name']} – {ui.mnok(r['budget_nok'])} – {t('investment_status.' + r['status'])}"
-    + (f" ({t('common.illustrative')})" if r["illustrative"] else ""),
-    axis=1,
-)
-show_investments = st.toggle(t("map.show_investments"), value=True, key="map_investments")
+indicators = q("indicators")
+ind_names = dict(zip(indicators["key"], indicators[f"name_{lang()}"], strict=True))
+drawable = q("levels_with_geometry")
+levels = [lv for lv in LEVELS if lv in drawable]
 
-left, right = st.columns([3, 1])
+c1, c2, c3, c4 = st.columns([2.2, 1.1, 0.8, 1.1], vertical_alignment="bottom")
+indicator = filters.selectbox(t("map.indicator"), list(ind_names), key="indikator", format_func=ind_names.get,
+                              default="unemployment", where=c1)
+level = filters.selectbox(t("map.level"), levels, key="nivaa", format_func=lambda lv: t(f"map.level_{lv}"),
+                          where=c2)
+years = q("zone_years", indicator, level)
+year = filters.selectbox(t("map.year"), [str(y) for y in reversed(years)] or ["–"], key="aar", where=c3)
+with c4.popover(t("map.more"), icon=":material/tune:", width="stretch"):
+    layers = filters.pills(t("map.layers"), maps.LAYERS, key="lag", format_func=lambda k: t(f"map.layer_{k}"),
+                           default=("zones", "areas", "investments"))
+    scheme = filters.selectbox(t("map.scheme"), choropleth.SCHEMES, key="klasser",
+                               format_func=lambda s: t(f"map.scheme_{s}"))
+    basemap = filters.selectbox(t("map.basemap"), geo.BASEMAP_CHOICES, key="bakgrunn",
+                                format_func=lambda b: t(f"map.basemap_{b}"), default=config.basemap())
+
+if not years:
+    st.info(t("map.no_values_level", indicator=ind_names[indicator]), icon=":material/info:")
+    st.stop()
+year = int(year)
+
+# The selected zone: from the URL on a new session, then from clicks; it must exist at this level.
+zone_codes = {f["properties"]["code"] for f in q("zone_features", level)["features"]}
+if ZONE_KEY not in st.session_state:
+    st.session_state[ZONE_KEY] = st.query_params.get(ZONE_KEY)
+if st.session_state[ZONE_KEY] not in zone_codes:
+    st.session_state[ZONE_KEY] = None
+selected = st.session_state[ZONE_KEY]
+if selected:
+    st.query_params[ZONE_KEY] = selected
+elif ZONE_KEY in st.query_params:
+    del st.query_params[ZONE_KEY]
+
+invest = q("investments")
+deck, data = maps.build_deck(level=level, indicator=indicator, year=year, scheme=scheme, layers=tuple(layers),
+                             selected_zone=selected, basemap=basemap, investments=invest)
+table = data["table"]
+unit, decimals, name = data["unit"], data["decimals"], data["indicator_name"]
+
+
+def shown(value) -> str:
+    return fmt.value(value, unit, decimals, lang())
+
+
+ranked = table.dropna(subset=["value"]).sort_values("value")
+if ranked.empty:
+    alt = t("map.alt_empty", indicator=name, year=year)
+else:
+    alt = t("map.alt", indicator=name, year=year,
+            high=f"{ranked.iloc[-1]['zone_name']} {shown(ranked.iloc[-1]['value'])}",
+            low=f"{ranked.iloc[0]['zone_name']} {shown(ranked.iloc[0]['value'])}")
+
+left, right = st.columns([3, 1.3])
 with left:
-    event = maps.area_map(investments=invest if show_investments else None)
+    st.pydeck_chart(deck, height=maps.MAP_HEIGHT, key=map_key(), on_select=on_pick,
+                    selection_mode="single-object", alt=alt)
+    if basemap != "none":
+        st.caption(t("map.basemap_note", attribution=geo.BASEMAPS[basemap].attribution,
+                     licence=geo.BASEMAPS[basemap].licence))
 with right:
-    st.subheader(t("map.legend"))
-    for state in ("active", "preproject", "ended"):
-        rgb = maps.STATE_RGB[state]
-        st.markdown(f"<span style='display:inline-block;width:1.1em;height:1.1em;border:3px solid "
-                    f"rgb({rgb[0]},{rgb[1]},{rgb[2]});vertical-align:middle'></span> {t('state.' + state)}",
-                    unsafe_allow_html=True)
-    if show_investments:
-        st.markdown(f"{t('map.legend_investments')} {ui.illustrative_badge()}")
-    picked = (event.selection.get("objects", {}) if event and event.selection else {})
-    area_pick = picked.get("areas", [])
-    if area_pick:
-        props = area_pick[0].get("properties", area_pick[0])
-        st.subheader(props.get("name", ""))
-        st.markdown(props.get("note", ""))
-        st.page_link("pages/omrade.py", label=t("overview.open_area", name=props.get("name", "")),
-                     query_params={"omrade": props.get("slug", "")}, icon=":material/arrow_forward:")
-    else:
+    picked_investment = st.session_state.get(INVESTMENT_KEY)
+    if selected or picked_investment is not None:
+        st.button(t("map.clear_pick"), key="map_clear", on_click=clear_pick, icon=":material/close:")
+    if picked_investment is not None and "investments" in layers:
+        hit = invest[invest["id"] == picked_investment]
+        if not hit.empty:
+            maps.investment_detail(hit.iloc[0])
+    elif selected:
+        row = table[table["zone_code"] == selected].iloc[0]
+        st.subheader(row["zone_name"])
+        if row["suppressed"]:
+            value = t("common.suppressed")
+        else:
+            value = shown(row["value"]) or t("map.no_data")
+        st.metric(t("map.value_label", year=year), value, border=True,
+                  help=ui.source_line(row["source_title"], row["period"], bool(row["illustrative"])))
+        if data["city_value"] is not None:
+            st.caption(t("map.bergen", year=year, value=shown(data["city_value"])))
+        links = q("zone_areas", level)
+        for a in links[links["zone_code"] == selected].itertuples():
+            st.page_link("pages/omrade.py", label=t("overview.open_area", name=a.area_name),
+                         query_params={"omrade": a.slug}, icon=":material/arrow_forward:")
+        profile = queries.build_zone_profile(q("indicators"), q("zone_values", level, year), q("city_values", year),
+                                             selected, year, lang())
+        if not profile.empty:
+            with st.expander(t("map.all_indicators", year=year)):
+                for r in profile.itertuples():
+                    mine = t("common.suppressed") if r.suppressed else (
+                        fmt.value(r.value, r.unit, r.decimals, lang()) or "–")
+                    city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or "–"
+                    mark = f" · *{t('common.illustrative')}*" if r.illustrative else ""
+                    st.markdown(f"**{r.name}**: {mine} (Bergen {city}){mark}")
+    if selected or picked_investment is not None:
+        st.divider()
+    st.markdown(f"**{name}, {year}**")
+    if "zones" in layers:
+        rows = [(r["colour"], r["label"], t("map.zones_count", n=r["count"])) for r in data["legend"]]
+        if data["suppressed"] or data["missing"]:
+            rows.append((choropleth.NO_DATA_HEX, t("map.no_data_legend"),
+                         t("map.zones_count", n=data["suppressed"] + data["missing"])))
+        st.html(maps.legend_html(rows))
+        st.caption(t("map.darker_worse"))
+    if data["city_value"] is not None:
+        st.markdown(t("map.bergen", year=year, value=shown(data["city_value"])))
+    if data["any_illustrative"] or data["city_illustrative"]:
+        st.markdown(ui.illustrative_badge())
+    lines = []
+    if "areas" in layers:
+        lines += [(maps.AREA_LINE_RGB[state], 4, t("map.legend_area_state", state=t(f"state.{state}").lower()))
+                  for state in ("active", "preproject", "ended")]
+    if "bydeler" in layers:
+        lines.append((maps.BYDEL_LINE_RGB, 2, t("map.legend_bydeler")))
+    if lines:
+        st.html(maps.lines_legend_html(lines))
+    if "investments" in layers:
+        cats = sorted(set(invest["category"]))
+        st.html(maps.points_legend_html([(maps.CATEGORY_RGB.get(c, [0, 0, 0]), t(f"category.{c}")) for c in cats],
+                                        t("map.legend_investments")))
+    if not (selected or picked_investment is not None):
         st.caption(t("map.click_hint"))
 
-st.subheader(t("map.table_heading"))
-areas = q("areas")
-table = areas[["name", "state", "start_year", "end_year", "bydel_name", "geometry_note"]].copy()
-table["state"] = table["state"].map(lambda s: t("state." + s))
-table.columns = [t("map.col_area"), t("map.col_state"), t("map.col_start"), t("map.col_end"), t("map.col_bydel"),
-                 t("map.col_geometry")]
-st.dataframe(table, hide_index=True, width="stretch")
-ui.caption_source(t("map.geometry_source"), "2025")
+
+st.caption(f":material/info: {t('map.approximation')} {t('map.geometry_source')}")
+
+st.subheader(t("map.table_heading", indicator=name, year=year))
+out = table.sort_values("value", ascending=data["higher_is_better"], na_position="last")  # least favourable first
+note = np.select([out["suppressed"], out["value"].isna(), out["derived"]],
+                 [t("common.suppressed"), t("map.no_data"), t("map.tip_derived")], default="")
+view = {
+    t("map.col_zone"): out["zone_name"],
+    t("map.col_parent"): out["parent_name"],
+    t("map.col_value"): out["value"].astype("Float64"),
+    t("map.col_note"): note,
+    t("map.col_period"): out["period"],
+    t("cols.illustrative"): out["illustrative"].map(ui.yes_no),
+    t("map.col_source"): out["source_title"],
+}
+view = pd.DataFrame(view).reset_index(drop=True)
+st.dataframe(view.style.format({t("map.col_value"): shown}, na_rep="–"), hide_index=True, width="stretch")
+download = view.assign(**{t("map.col_code"): out["zone_code"].to_numpy(), t("map.col_licence"): out["licence"].to_numpy(),
+                          t("map.col_indicator"): name, t("map.col_year"): year})
+ui.download_buttons(download, f"kart-{indicator}-{level}-{year}", key="map_dl")

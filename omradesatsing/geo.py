@@ -1,0 +1,147 @@
+"""Geometry for maps: simplified GeoJSON, label points, the view that fits Bergen, basemaps.
+
+No Streamlit here. Geometry is stored as GeoJSON in WGS 84 (EPSG:4326); importers reproject
+(UTM 32N, EPSG:25832, is what Norwegian municipalities usually deliver).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.parse
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import mapping, shape
+
+# About 10 m at Bergen's latitude: invisible at city zoom, a tenth of the vertices for detailed zones.
+SIMPLIFY_DEGREES = 0.0001
+COORD_DECIMALS = 5  # about 1 m
+DECK_TILE_PX = 512  # deck.gl's world is 512 × 2^zoom pixels wide
+
+
+def simplify_collection(collection: dict, tolerance: float = SIMPLIFY_DEGREES) -> dict:
+    """A copy of a FeatureCollection with simplified geometry (topology kept) and rounded coordinates."""
+    features = []
+    for feature in collection["features"]:
+        geom = feature.get("geometry")
+        if geom:
+            simple = shapely.set_precision(shape(geom).simplify(tolerance, preserve_topology=True),
+                                           10 ** -COORD_DECIMALS)
+            geom = mapping(simple) if not simple.is_empty else feature["geometry"]
+        features.append({"type": "Feature", "geometry": geom, "properties": dict(feature.get("properties", {}))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def label_point(geometry: dict) -> list[float]:
+    """A point inside the geometry (not the centroid, which can fall in the sea)."""
+    p = shape(geometry).representative_point()
+    return [round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)]
+
+
+def bounds(collection: dict) -> tuple[float, float, float, float]:
+    geoms = [shape(f["geometry"]) for f in collection["features"] if f.get("geometry")]
+    if not geoms:
+        return (5.15, 60.25, 5.55, 60.55)  # Bergen
+    return tuple(shapely.total_bounds(geoms))
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(box: tuple[float, float, float, float], width_px: int = 800, height_px: int = 560,
+             padding: float = 0.06) -> dict:
+    """Latitude, longitude and zoom that show ``box`` (minx, miny, maxx, maxy) in a map of that size."""
+    minx, miny, maxx, maxy = box
+    lon_span = max(maxx - minx, 1e-6) * (1 + 2 * padding)
+    y_span = max(_mercator_y(maxy) - _mercator_y(miny), 1e-6) * (1 + 2 * padding)
+    zoom_x = math.log2(width_px * 360 / (lon_span * DECK_TILE_PX))
+    zoom_y = math.log2(height_px * 2 * math.pi / (y_span * DECK_TILE_PX))
+    mid_y = (_mercator_y(maxy) + _mercator_y(miny)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
+    return {"latitude": round(lat, 5), "longitude": round((minx + maxx) / 2, 5),
+            "zoom": round(min(zoom_x, zoom_y), 2)}
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """An online raster basemap: tile URL template and the attribution its licence asks for."""
+
+    key: str
+    tiles: str
+    attribution: str
+    licence: str
+
+
+# Online basemaps are opt-in (setting ``map.basemap`` or the choice on Kart). The default is none:
+# polygons on a plain background, no request outside the app's own server.
+BASEMAPS: dict[str, Basemap] = {
+    "kartverket_grey": Basemap(
+        "kartverket_grey",
+        "https://cache.kartverket.no/v1/wmts/1.0.0/topograatone/default/webmercator/{z}/{y}/{x}.png",
+        "© Kartverket", "CC BY 4.0"),
+    "kartverket": Basemap(
+        "kartverket",
+        "https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png",
+        "© Kartverket", "CC BY 4.0"),
+    "osm": Basemap(
+        "osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap-bidragsytere", "ODbL 1.0"),
+}
+BASEMAP_CHOICES = ("none", *BASEMAPS)
+
+
+def basemap_style_url(key: str) -> str | None:
+    """A MapLibre style for the basemap as a ``data:`` URL (no style file to host), or None for none.
+
+    Streamlit's deck.gl element takes a style URL string only; MapLibre shows the source's
+    attribution in the map's corner.
+    """
+    base = BASEMAPS.get(key)
+    if base is None:
+        return None
+    style = {
+        "version": 8,
+        "sources": {base.key: {"type": "raster", "tiles": [base.tiles], "tileSize": 256,
+                               "attribution": base.attribution, "maxzoom": 18}},
+        "layers": [{"id": base.key, "type": "raster", "source": base.key}],
+    }
+    return "data:application/json;charset=utf-8," + urllib.parse.quote(json.dumps(style))
+
+
+def project(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at ``zoom`` (deck.gl's 512-pixel world)."""
+    size = DECK_TILE_PX * 2 ** zoom
+    return (lon + 180) / 360 * size, (1 - _mercator_y(lat) / math.pi) / 2 * size
+
+
+def place_labels(labels: list[dict], zoom: float, font_px: float = 17) -> list[dict]:
+    """Give each label a pixel offset so that no two overlap at ``zoom`` (greedy, west to east).
+
+    ``labels`` are ``{"position": [lon, lat], "name": str}``; each gets ``offset`` = [dx, dy].
+    Offsets are in screen pixels, so labels only move further apart when the user zooms in.
+    """
+    height = font_px * 1.5
+    gap = 6
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for label in sorted(labels, key=lambda lb: (lb["position"][0], -lb["position"][1])):
+        x, y = project(*label["position"], zoom)
+        width = len(label["name"]) * font_px * 0.56 + 10
+        step = height + gap
+        candidates = [(0, 0), (0, -step), (0, step), (width / 2 + 14, 0), (-(width / 2 + 14), 0),
+                      (0, -2 * step), (0, 2 * step), (width / 2 + 14, -step), (-(width / 2 + 14), step),
+                      (0, -3 * step), (0, 3 * step)]
+
+        def box(dx, dy, x=x, y=y, width=width):
+            return (x + dx - width / 2, y + dy - height / 2, x + dx + width / 2, y + dy + height / 2)
+
+        def overlap(b):
+            return sum(max(0, min(b[2], p[2]) - max(b[0], p[0])) * max(0, min(b[3], p[3]) - max(b[1], p[1]))
+                       for p in placed)
+
+        best = min(candidates, key=lambda c: (overlap(box(*c)) > 0, overlap(box(*c)), candidates.index(c)))
+        placed.append(box(*best))
+        out.append({**label, "offset": [round(best[0]), round(best[1])]})
+    return out

@@ -1,0 +1,83 @@
+"""Build a large store for benchmarks: the seed data plus many generated zones with geometry.
+
+The zones are Voronoi cells of random points inside Bergen, cut to Bergen's land area, so they
+have real coastline detail; each gets illustrative values (counts included) for some indicators.
+Everything generated is marked illustrative and comes from a source named "Benchmark".
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import shapely
+from shapely.geometry import MultiPoint, Point, mapping, shape
+from sqlalchemy import insert, select
+
+from omradesatsing import cli, db
+from omradesatsing.models import BoundaryVersion, Indicator, IndicatorValue, Source, Zone
+
+LEVEL = "grunnkrets"
+CODE_PREFIX = "B"
+
+
+def new_seeded_sqlite(folder: Path | None = None) -> str:
+    folder = folder or Path(tempfile.mkdtemp(prefix="bench-"))
+    url = f"sqlite:///{folder / 'store.db'}"
+    cli.init_db(url)
+    return url
+
+
+def add_generated_zones(url: str, n: int = 1000, *, years: tuple[int, ...] = (2023, 2024),
+                        indicators: tuple[str, ...] | None = None, seed: int = 7) -> int:
+    """Add ``n`` grunnkrets-level zones with geometry and values; returns how many were added."""
+    rng = random.Random(seed)
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        bergen = shape(conn.execute(select(Zone.geometry).where(Zone.level == "kommune", Zone.code == "4601"))
+                       .scalar_one())
+        parents = [(zid, shape(g)) for zid, g in conn.execute(
+            select(Zone.id, Zone.geometry).where(Zone.level == "delomraade", Zone.geometry.is_not(None)))]
+        bv = conn.execute(select(BoundaryVersion.id).order_by(BoundaryVersion.id)).scalars().first()
+        source_id = conn.execute(insert(Source).values(
+            key="benchmark", title="Benchmark – genererte soner, ikke fakta", publisher="tests/benchmarks",
+            licence="CC0", illustrative=True).returning(Source.id)).scalar_one()
+        keys = indicators or tuple(conn.execute(select(Indicator.key).where(Indicator.unit == "percent"))
+                                   .scalars())
+        ind_ids = dict(conn.execute(select(Indicator.key, Indicator.id).where(Indicator.key.in_(keys))).all())
+
+        minx, miny, maxx, maxy = bergen.bounds
+        shapely.prepare(bergen)
+        points = []
+        while len(points) < n:
+            p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+            if bergen.contains(p):
+                points.append(p)
+        cells = shapely.voronoi_polygons(MultiPoint(points), extend_to=bergen.envelope)
+        zone_rows = []
+        for i, cell in enumerate(cells.geoms):
+            piece = cell.intersection(bergen)
+            if piece.is_empty:
+                continue
+            inside = piece.representative_point()
+            parent = next((zid for zid, g in parents if g.contains(inside)), None)
+            geom = shapely.set_precision(piece, 1e-5)
+            zone_rows.append({"level": LEVEL, "code": f"{CODE_PREFIX}{i:05d}", "name": f"Testsone {i + 1}",
+                              "parent_id": parent, "boundary_version_id": bv, "geometry": mapping(geom),
+                              "population": rng.randint(200, 3000), "source_id": source_id})
+        conn.execute(insert(Zone), zone_rows)
+        ids = conn.execute(select(Zone.id, Zone.population).where(Zone.code.like(f"{CODE_PREFIX}%"),
+                                                                  Zone.level == LEVEL)).all()
+        values = []
+        for zid, population in ids:
+            for key, ind_id in ind_ids.items():
+                for year in years:
+                    den = max(int(population * rng.uniform(0.3, 0.9)), 1)
+                    num = int(den * rng.uniform(0.005, 0.2))
+                    values.append({"indicator_id": ind_id, "scope": "zone", "zone_id": zid, "year": year,
+                                   "period": str(year), "value": 100 * num / den, "numerator": num,
+                                   "denominator": den, "illustrative": True, "source_id": source_id})
+        for start in range(0, len(values), 5000):
+            conn.execute(insert(IndicatorValue), values[start:start + 5000])
+    return len(zone_rows)
