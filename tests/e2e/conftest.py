@@ -19,6 +19,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+DECK = "[data-testid='stDeckGlJsonChart']"
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -152,3 +153,19 @@ def screenshot(page, name: str, full_page: bool = False) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+def painted_map(page, timeout_ms: int = 30_000):
+    """Wait until deck.gl has drawn (WebGL in software is slow here): many colours in the element."""
+    import io
+
+    from PIL import Image
+
+    waited = 0
+    while True:
+        image = Image.open(io.BytesIO(page.locator(DECK).screenshot())).convert("RGB")
+        colours = len(set(image.resize((120, 100)).get_flattened_data()))
+        if colours > 40 or waited >= timeout_ms:
+            return image
+        page.wait_for_timeout(500)
+        waited += 500

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from components.i18n import catalogue
-from tests.e2e.conftest import ERRORS, open_url, screenshot, wait_for_app_run
+from tests.e2e.conftest import ERRORS, open_url, painted_map, screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -87,6 +87,8 @@ def test_every_page_through_the_menu(server, page):
         assert_frame(page)
         title_key = PAGES[path][1]
         assert h1(page) == (ui(title_key) if title_key else "Loddefjord")
+        if name == "kart":
+            painted_map(page)
         screenshot(page, f"{name}-1280x720")
         screenshot(page, f"{name}-full", full_page=True)
 
@@ -108,6 +110,7 @@ def test_language_in_the_url(server, page, lang):
     open_url(page, f"{server.url}/kart?lang={lang}")
     assert_frame(page, lang)
     assert h1(page) == ui("map.title", lang)
+    painted_map(page)
     screenshot(page, f"kart-{lang}-1280x720")
 
 

@@ -4,7 +4,6 @@ and with every request outside the app's own server blocked, nothing is even att
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import pytest
@@ -13,27 +12,12 @@ from playwright.sync_api import expect
 
 from components.i18n import catalogue
 from omradesatsing import geo
-from tests.e2e.conftest import open_url, screenshot, wait_for_app_run
+from tests.e2e.conftest import DECK, open_url, painted_map, screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
-DECK = "[data-testid='stDeckGlJsonChart']"
-
-
 def ui(key: str, lang: str = "nb") -> str:
     return catalogue(lang)[key]
-
-
-def painted_map(page, timeout_ms: int = 30_000) -> Image.Image:
-    """Wait until deck.gl has drawn (WebGL in software is slow here): many colours in the element."""
-    deadline = timeout_ms
-    while True:
-        image = Image.open(io.BytesIO(page.locator(DECK).screenshot())).convert("RGB")
-        colours = len(set(image.resize((120, 100)).get_flattened_data()))
-        if colours > 40 or deadline <= 0:
-            return image
-        page.wait_for_timeout(500)
-        deadline -= 500
 
 
 def block_outside(context, origin: str, allow=None) -> list[str]:
