@@ -21,7 +21,8 @@ def _seed_single(key: str, options: Sequence[str]) -> None:
             st.session_state[key] = value
 
 
-def _write(key: str, value, default) -> None:
+def to_url(key: str, value, default=None) -> None:
+    """Put ``value`` in the URL as ``?<key>=…``; leave the key out for the default or nothing."""
     if value == default or value is None or value == []:
         if key in st.query_params:
             del st.query_params[key]
@@ -37,7 +38,7 @@ def _single(widget: str, label: str, options: Sequence[str], key: str, format_fu
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default
     value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs)
-    _write(key, value, default)
+    to_url(key, value, default)
     return value
 
 
@@ -63,7 +64,7 @@ def _multi(widget: str, label: str, options: Sequence[str], key: str, format_fun
     else:
         st.session_state[key] = [v for v in (st.session_state[key] or []) if v in options]
     value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs) or []
-    _write(key, value, default)
+    to_url(key, value, default)
     return value
 
 

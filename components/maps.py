@@ -20,7 +20,7 @@ import streamlit as st
 
 from components import ui
 from components.data import TTL_SECONDS, q, store_key
-from components.i18n import catalogue, lang
+from components.i18n import lang, t, tr
 from omradesatsing import choropleth, config, geo
 from omradesatsing import formatting as fmt
 
@@ -54,21 +54,12 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def _tr(language: str, key: str, **values) -> str:
-    text = catalogue(language).get(key) or catalogue("nb")[key]
-    return text.format(**values) if values else text
-
-
-def value_text(value, unit: str, decimals: int, language: str) -> str:
-    return fmt.value(value, unit, int(decimals), language)
-
-
 def classes_legend(classes: choropleth.Classes, unit: str, decimals: int, language: str) -> list[dict]:
     """One legend row per class: colour, the range in the indicator's unit, and how many zones."""
     rows = []
     for i in range(classes.k):
-        low = value_text(classes.lower[i], unit, decimals, language)
-        high = value_text(classes.upper[i], unit, decimals, language)
+        low = fmt.value(classes.lower[i], unit, decimals, language)
+        high = fmt.value(classes.upper[i], unit, decimals, language)
         label = low if low == high else f"{low} – {high}"
         rows.append({"colour": classes.colours[i], "label": label, "count": classes.counts[i]})
     return rows
@@ -97,21 +88,21 @@ def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme:
         value = None if row is None else row["value"]
         lines = [f["properties"]["name"]]
         if row is not None and row["suppressed"]:
-            shown = _tr(language, "map.suppressed_long")
+            shown = tr(language, "map.suppressed_long")
         elif value is None or value != value:
-            shown = _tr(language, "map.no_data")
+            shown = tr(language, "map.no_data")
         else:
-            shown = value_text(value, unit, decimals, language)
+            shown = fmt.value(value, unit, decimals, language)
         lines.append(f"{name}: {shown}")
         if row is not None and isinstance(row["period"], str):
-            lines.append(_tr(language, "map.tip_period", period=row["period"]))
-            lines.append(_tr(language, "map.tip_source", source=row["source_title"]))
+            lines.append(tr(language, "map.tip_period", period=row["period"]))
+            lines.append(tr(language, "map.tip_source", source=row["source_title"]))
             if row["derived"]:
-                lines.append(_tr(language, "map.tip_derived"))
+                lines.append(tr(language, "map.tip_derived"))
             if row["illustrative"]:
-                lines.append(_tr(language, "common.illustrative"))
+                lines.append(tr(language, "common.illustrative"))
         if code in area_names:
-            lines.append(_tr(language, "map.tip_areas", names=area_names[code]))
+            lines.append(tr(language, "map.tip_areas", names=area_names[code]))
         colour = choropleth.hex_to_rgb(classes.colour(None if row is None or row["suppressed"] else value))
         features.append({"type": "Feature", "geometry": f["geometry"],
                          "properties": {"code": code, "name": f["properties"]["name"], "fill": colour + [215],
@@ -136,14 +127,13 @@ def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
-def area_outlines(store: tuple, language: str) -> tuple[dict, list[dict]]:
+def area_outlines(store: tuple) -> tuple[dict, list[dict]]:
     """Programme areas as outlines, and one label per drawn shape (areas that share one are joined)."""
     del store
     areas = q("area_features")
     labels: dict[tuple, list[str]] = {}
     for f in areas["features"]:
         p = f["properties"]
-        p["tooltip"] = f"{p['name']} – {_tr(language, 'state.' + p['state'])}"
         p["line"] = AREA_LINE_RGB.get(p["state"], AREA_LINE_RGB["ended"])
         key = tuple(geo.label_point(f["geometry"]))
         if p["name"] not in labels.setdefault(key, []):
@@ -163,12 +153,12 @@ def investment_points(investments, language: str) -> list[dict]:
     rows = []
     for r in investments.dropna(subset=["lon", "lat"]).itertuples():
         lines = [r.name,
-                 f"{fmt.million_kroner(int(r.budget_nok), 1, language)} · {_tr(language, 'category.' + r.category)}",
-                 f"{_tr(language, 'investment_status.' + r.status)} · {ui.period_text(r.start_year, r.end_year)}"]
+                 f"{fmt.million_kroner(int(r.budget_nok), 1, language)} · {tr(language, 'category.' + r.category)}",
+                 f"{tr(language, 'investment_status.' + r.status)} · {ui.period_text(r.start_year, r.end_year)}"]
         if r.photo_before or r.photo_after:
-            lines.append(_tr(language, "map.tip_photo"))
+            lines.append(tr(language, "map.tip_photo"))
         if r.illustrative:
-            lines.append(_tr(language, "common.illustrative"))
+            lines.append(tr(language, "common.illustrative"))
         rows.append({"id": int(r.id), "lon": float(r.lon), "lat": float(r.lat),
                      "colour": CATEGORY_RGB.get(r.category, [0, 0, 0]) + [235],
                      "radius": max(float(r.budget_nok), 1.0) ** 0.5 / 6, "tooltip": "\n".join(lines)})
@@ -180,7 +170,7 @@ def build_deck(*, level: str, indicator: str, year: int, scheme: str, layers: tu
     """The deck for the Kart page, and the choropleth data behind it (legend, table)."""
     store, language = store_key(), lang()
     data = choropleth_data(store, level, indicator, year, scheme, language)
-    outlines, labels = area_outlines(store, language)
+    outlines, labels = area_outlines(store)
     online = basemap != "none"
     view = bergen_view(store)
     deck_layers = [
@@ -275,8 +265,6 @@ def points_legend_html(rows: list[tuple[list[int], str]], title: str) -> str:
 
 def investment_detail(r) -> None:
     """The side panel for a clicked investment: amounts, status, years, funding and photos."""
-    from components.i18n import t
-
     st.subheader(r["name"])
     st.markdown(f"{t('category.' + r['category'])} · {t('investment_status.' + r['status'])} · "
                 f"{ui.period_text(r['start_year'], r['end_year'])}")

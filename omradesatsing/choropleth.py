@@ -34,6 +34,11 @@ def hex_to_rgb(colour: str) -> list[int]:
     return [int(colour[i:i + 2], 16) for i in (0, 2, 4)]
 
 
+def _class_indices(upper: Sequence[float], y: np.ndarray) -> np.ndarray:
+    """Class of each value: the first class whose upper bound it does not exceed (the last for larger)."""
+    return np.minimum(np.searchsorted(np.asarray(upper) + 1e-9, y, side="left"), len(upper) - 1)
+
+
 @dataclass(frozen=True)
 class Classes:
     """``k`` classes: class ``i`` holds values in (``lower[i]``, ``upper[i]``] (the first includes its lower)."""
@@ -52,10 +57,7 @@ class Classes:
         """The class of ``value``, or None for a missing value."""
         if value is None or (isinstance(value, float) and np.isnan(value)) or self.k == 0:
             return None
-        for i, top in enumerate(self.upper):
-            if value <= top + 1e-9:
-                return i
-        return self.k - 1
+        return int(_class_indices(self.upper, np.array([float(value)]))[0])
 
     def colour(self, value) -> str:
         i = self.index(value)
@@ -89,7 +91,6 @@ def classify(values: Sequence, *, k: int = DEFAULT_K, scheme: str = "quantiles",
     k = len(upper)
     palette = YLORRD.get(k) or ["#fd8d3c"]
     colours = palette[::-1] if higher_is_better else palette
-    bins = np.array(upper)
-    idx = np.minimum(np.searchsorted(bins - 1e-9, y, side="left"), k - 1)
+    idx = _class_indices(upper, y)
     counts = tuple(int((idx == i).sum()) for i in range(k))
     return Classes(tuple(lower), tuple(upper), tuple(colours[:k]), counts, scheme)

@@ -282,6 +282,8 @@ def zone_values(engine: Engine, level: str, year: int, indicator: str | None = N
     """
     stored = indicator_values(engine, indicator, scopes=("zone",), zone_level=level, year=year)
     stored = stored.assign(derived=False)[list(ZONE_VALUE_COLUMNS)]
+    if indicator is not None and not stored.empty:
+        return stored  # nothing to sum up: don't read the level below
     derived = _derived_values(engine, level, year, indicator)
     derived = derived[~derived["indicator"].isin(set(stored["indicator"]))]
     frames = [f for f in (stored, derived) if not f.empty]

@@ -81,16 +81,12 @@ if not years:
 year = int(year)
 
 # The selected zone: from the URL on a new session, then from clicks; it must exist at this level.
-zone_codes = {f["properties"]["code"] for f in q("zone_features", level)["features"]}
 if ZONE_KEY not in st.session_state:
     st.session_state[ZONE_KEY] = st.query_params.get(ZONE_KEY)
-if st.session_state[ZONE_KEY] not in zone_codes:
+if st.session_state[ZONE_KEY] not in set(q("zones", level)["code"]):
     st.session_state[ZONE_KEY] = None
 selected = st.session_state[ZONE_KEY]
-if selected:
-    st.query_params[ZONE_KEY] = selected
-elif ZONE_KEY in st.query_params:
-    del st.query_params[ZONE_KEY]
+filters.to_url(ZONE_KEY, selected)
 
 invest = q("investments")
 deck, data = maps.build_deck(level=level, indicator=indicator, year=year, scheme=scheme, layers=tuple(layers),

@@ -40,11 +40,17 @@ def lang() -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
-def t(key: str, **values) -> str:
-    text = catalogue(lang()).get(key) or catalogue(DEFAULT_LANG).get(key)
+def tr(language: str, key: str, **values) -> str:
+    """The text for ``key`` in ``language`` (for cached code that takes the language as an argument)."""
+    text = catalogue(language).get(key) or catalogue(DEFAULT_LANG).get(key)
     if text is None:
         raise KeyError(f"missing UI text: {key}")
     return text.format(**values) if values else text
+
+
+def t(key: str, **values) -> str:
+    """The text for ``key`` in the session's language."""
+    return tr(lang(), key, **values)
 
 
 def has(key: str) -> bool:

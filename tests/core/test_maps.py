@@ -52,6 +52,10 @@ def test_every_value_falls_in_a_class_for_every_scheme(scheme):
     c = choropleth.classify(values, k=4, scheme=scheme)
     assert sum(c.counts) == len(values)
     assert all(c.lower[i] <= v <= c.upper[i] for v in values for i in [c.index(v)])
+    # the legend's counts agree with the colour each zone gets (also for values on a class boundary)
+    assert c.counts == tuple(sum(1 for v in values if c.index(v) == i) for i in range(c.k))
+    boundary = choropleth.classify(list(range(1, 11)), k=5)
+    assert boundary.counts == tuple(sum(1 for v in range(1, 11) if boundary.index(v) == i) for i in range(5))
 
 
 # --- geometry, view and labels ----------------------------------------------------------------
