@@ -26,41 +26,41 @@ LOCALE_NB = {
     },
 }
 FONT_SIZE = 15  # readable from the back of a room at 1280×720
+FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's own web font
+TEXT_COLOUR = "#262730"  # axis and legend text: Streamlit's body text colour (Vega's grey is too faint)
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 
-def _configure(chart: alt.Chart) -> alt.Chart:
-    chart = chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE).configure_legend(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400
-    )
+def configure(chart: alt.Chart) -> alt.Chart:
+    """Font, Norwegian number locale, and text sizes readable on a projector.
+
+    ``Chart.configure(...)`` replaces the whole config, so it comes first and the
+    ``configure_axis``/``configure_legend`` calls (which add to it) after.
+    """
+    settings = {"font": FONT}
     if lang() != "en":
-        chart = chart.configure(locale=LOCALE_NB)
-    return chart
+        settings["locale"] = LOCALE_NB
+    return chart.configure(**settings).configure_axis(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR,
+    ).configure_legend(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400, labelColor=TEXT_COLOUR,
+        titleColor=TEXT_COLOUR,
+    )
 
 
-def trend_chart(df: pd.DataFrame, *, unit_label: str, fmt: str = ",.1f", height: int = 380) -> alt.Chart:
-    """``df`` columns: series, year, value, illustrative (bool), period, source."""
-    data = df.copy()
-    data["kind"] = data["illustrative"].map(lambda x: t("common.illustrative") if x else t("common.real"))
-    base = alt.Chart(data).encode(
-        x=alt.X("year:O", title=t("charts.year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=unit_label, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE)),
-    )
-    lines = base.mark_line(strokeWidth=3)
-    points = base.mark_point(size=110, strokeWidth=2.5).encode(
-        fill=alt.condition(alt.datum.illustrative, alt.value("white"), alt.Color("series:N")),
-        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(range=["circle", "diamond"])),
-        tooltip=[
-            alt.Tooltip("series:N", title=t("charts.series")),
-            alt.Tooltip("period:N", title=t("charts.period")),
-            alt.Tooltip("value:Q", title=unit_label, format=fmt),
-            alt.Tooltip("kind:N", title=t("charts.kind")),
-            alt.Tooltip("source:N", title=t("charts.source")),
-        ],
-    )
-    return _configure((lines + points).properties(height=height))
+def altair(chart: alt.Chart | dict, key: str, *, stretch: bool = True) -> None:
+    """Draw with our own configuration: Streamlit's chart theme would replace the font sizes and
+    text colour set in ``configure`` (small grey axis labels, unreadable on a projector).
+
+    ``chart`` may be a finished Vega-Lite spec (``chart.to_dict(validate=False)``, e.g. cached):
+    building and validating an Altair chart costs 50–150 ms per rerun.
+    """
+    width = "stretch" if stretch else "content"
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, width=width, key=key, theme=None)
+    else:
+        st.altair_chart(chart, width=width, key=key, theme=None)
 
 
 def bar_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None, x_title: str, y_title: str,
@@ -72,10 +72,10 @@ def bar_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None, x_title: s
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=PALETTE))
-    return _configure(alt.Chart(df).mark_bar().encode(**enc).properties(height=height))
+    return configure(alt.Chart(df).mark_bar().encode(**enc).properties(height=height))
 
 
 def show(chart: alt.Chart, caption: str, key: str) -> None:
     """The chart, then its plain-language caption (also the text alternative)."""
-    st.altair_chart(chart, width="stretch", key=key)
+    altair(chart, key)
     st.markdown(caption)

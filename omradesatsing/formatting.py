@@ -68,6 +68,25 @@ def value(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:
     return number(x, decimals, lang)
 
 
+_POINTS = {"nb": "%-poeng", "nn": "%-poeng", "en": "pp"}
+MINUS = "\u2212"
+
+
+def change(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:
+    """A signed change in the indicator's unit: ``-3.5`` percent → ``−3,5 %-poeng``, ``+0,9 %-poeng``;
+    a change in kroner → ``+12 300 kr``. Zero has no sign."""
+    if _missing(x):
+        return ""
+    x = float(x)
+    rounded = round(x, decimals if unit != "nok" else 0)
+    sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "")
+    if unit == "percent":
+        body = f"{number(abs(x), decimals, lang)}{NBSP}{_POINTS.get(lang, '%-poeng')}"
+    else:
+        body = value(abs(x), unit, decimals, lang)
+    return f"{sign}{body}"
+
+
 def date(d, lang: str = "nb") -> str:
     """``2026-11-01`` → ``1. nov. 2026``."""
     if _missing(d):

@@ -182,6 +182,8 @@ class Indicator(Base):
     higher_is_better: Mapped[bool | None] = mapped_column(Boolean)
     topic: Mapped[str | None] = mapped_column(String(40))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+    # When this indicator's values were last written to the store (seed or import), UTC.
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class IndicatorValue(Base):
@@ -198,6 +200,8 @@ class IndicatorValue(Base):
         Index("ix_indicator_value_lookup", "indicator_id", "scope", "year"),
         Index("ix_indicator_value_zone", "zone_id", "indicator_id"),
         Index("ix_indicator_value_area", "area_id", "indicator_id"),
+        # Every indicator at once for one scope and year (city values, zone ranges in a profile).
+        Index("ix_indicator_value_scope_year", "scope", "year"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))

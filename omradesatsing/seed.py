@@ -507,7 +507,8 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
                         definition_nb=spec.definition[0], definition_nn=spec.definition[1],
                         definition_en=spec.definition[2], why_nb=spec.why[0], why_nn=spec.why[1],
                         why_en=spec.why[2], unit=spec.unit, decimals=spec.decimals,
-                        higher_is_better=spec.higher_is_better, topic=spec.topic)
+                        higher_is_better=spec.higher_is_better, topic=spec.topic,
+                        updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
         s.add(ind)
         indicators[spec.key] = ind
     s.flush()

@@ -1,4 +1,8 @@
-"""Indikatorer: one indicator's trend for the areas against Bergen, with sources and marks."""
+"""Indikatorer: an indicator's trend in the areas against Bergen, Norway and targets, with measure
+starts; the gap table; one area's profile of all indicators (spine chart); metadata; downloads.
+
+URL: ``?indikator=&omrader=a&omrader=b&ki=1&profil=&spenn=``.
+"""
 
 from components.shell import ensure_frame
 
@@ -7,69 +11,139 @@ ensure_frame()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import charts, filters, shell, ui  # noqa: E402
+from components import charts, filters, indicators as iv, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import config, formatting as fmt  # noqa: E402
 
 shell.header("indicators.title", "indicators.intro")
 
 meta = q("indicators").set_index("key")
 areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
+default_areas = [s for s in ("loddefjord", "olsvik") if s in names] or list(names)[:2]
 
 c1, c2 = st.columns([1, 2])
 indicator = filters.selectbox(t("indicators.pick_indicator"), list(meta.index),
                               format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator", where=c1)
-chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=["loddefjord", "olsvik"],
+chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=default_areas,
                              format_func=names.get, key="omrader", where=c2)
+show_ci = st.toggle(t("indicators.show_ci"), value=st.query_params.get("ki") == "1", key="ki")
+filters.to_url("ki", "1" if show_ci else None)
+
 info = meta.loc[indicator]
-unit_label = t(f"units.{info['unit']}")
+name = info[f"name_{lang()}"]
+unit, decimals = info["unit"], int(info["decimals"])
+unit_label = t(f"units.{unit}")
 
-df = q("area_trend", indicator, tuple(chosen))
-rows = df[(df["scope"] == "city") | ((df["scope"] == "area") & df["area_slug"].isin(chosen))].copy()
-rows["series"] = rows.apply(lambda r: r["area_name"] if r["scope"] == "area" else t("indicators.bergen"), axis=1)
-plot = rows[rows["value"].notna()].rename(columns={"source_title": "source"})
+# --- Trend -------------------------------------------------------------------------------------
+st.header(t("indicators.trend_heading"))
+st.subheader(name)
+rows = iv.trend_series(q("area_trend", indicator, tuple(chosen)))
+rows = rows[(rows["scope"] != "area") | rows["area_slug"].isin(chosen)]
+gaps = q("indicator_gaps", indicator, tuple(chosen))
+targets = q("targets", indicator)
+targets = targets[targets["area_slug"].isin(chosen)]
+measures = q("indicator_measures", indicator, tuple(chosen))
 
-st.subheader(info[f"name_{lang()}"])
-if plot.empty:
+if rows["value"].notna().sum() == 0:
     st.info(t("indicators.no_data"))
 else:
-    decimals = int(info["decimals"])
-    d3 = f",.{decimals}f"
-    chart = charts.trend_chart(plot[["series", "year", "value", "illustrative", "period", "source"]],
-                               unit_label=unit_label, fmt=d3)
-    last_year = int(plot["year"].max())
-    latest = plot[plot["year"] == last_year]
-    parts = [f"{r.series} {fmt.value(r.value, info['unit'], decimals, lang())}" for r in latest.itertuples()]
-    caption = t("indicators.caption", indicator=info[f"name_{lang()}"].lower(), year=last_year,
-                values=", ".join(parts))
-    if plot["illustrative"].any():
-        caption += " " + t("indicators.caption_illustrative")
-    charts.show(chart, caption, key="trend")
-    if plot["illustrative"].any():
+    last_year = int(gaps["year"].max()) if not gaps.empty else int(rows["year"].max())
+    city_last = rows[(rows["scope"] == "city") & (rows["year"] == last_year)]["value"]
+    caption = iv.trend_caption(name, gaps, city_last.iloc[0] if not city_last.empty else None, last_year,
+                               targets, unit, decimals)
+    charts.altair(iv.trend_spec(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
+                                measures=measures, show_ci=show_ci, language=lang()), "trend")
+    st.markdown(caption)
+    if rows["illustrative"].any() or targets["illustrative"].any():
         st.markdown(f"{ui.illustrative_badge()} {t('indicators.caption_illustrative')}")
+
+st.markdown(f"**{t('indicators.measures_heading')}**")
+if measures.empty:
+    st.markdown(t("indicators.no_measures"))
+else:
+    st.markdown(t("indicators.measures_intro"))
+    lines = [t("indicators.measure_line", n=i, date=fmt.date(r.start_date, lang()), name=r.name, areas=r.areas)
+             + (f" {ui.illustrative_badge()}" if r.illustrative else "")
+             for i, r in enumerate(measures.itertuples(), start=1)]
+    st.markdown("\n".join(f"- {line}" for line in lines))
+st.info(t("indicators.contribution"), icon=":material/info:")
 
 hidden = int(rows["suppressed"].sum())
 if hidden:
-    st.markdown(t("indicators.suppressed_note", n=hidden))
+    st.markdown(t("indicators.suppressed_note", n=hidden, threshold=config.suppression_threshold()))
 
-with st.expander(t("indicators.about"), expanded=False):
-    st.markdown(f"**{t('indicators.definition')}:** {info[f'definition_{lang()}']}")
-    st.markdown(f"**{t('indicators.why')}:** {info[f'why_{lang()}']}")
+# --- Gap table --------------------------------------------------------------------------------
+st.subheader(t("indicators.gap_heading"))
+st.caption(t("indicators.gap_intro"))
+if gaps.empty:
+    st.markdown(t("indicators.no_data"))
+else:
+    gap_table = iv.gap_display(gaps, first="area", language=lang())
+    # Areas as columns: a few areas side by side read well on a projector; the download stays long.
+    st.dataframe(gap_table.set_index(t("gap.area")).T, width="stretch")
+    ui.download_buttons(gap_table, f"avstand-{indicator}", key="gap_dl")
+
+# --- Area profile (spine chart) ---------------------------------------------------------------
+st.header(t("indicators.profile_heading"))
+p1, p2 = st.columns([1, 1])
+profile_default = chosen[0] if chosen else default_areas[0]
+slug = filters.selectbox(t("indicators.profile_pick"), list(names), format_func=names.get, key="profil",
+                         default=profile_default, where=p1)
+levels = [lv for lv in ("delomraade", "grunnkrets", "levekaarssone", "bydel") if lv in q("value_levels")]
+level = filters.selectbox(t("indicators.profile_level"), levels or ["delomraade"],
+                          format_func=lambda lv: t(f"map.level_{lv}"), key="spenn", where=p2)
+profile = iv.area_overview(slug, level)
+if profile.empty:
+    st.markdown(t("area.no_figures"))
+else:
+    st.caption(t("indicators.profile_intro"))
+    charts.altair(iv.spine_spec(profile, lang()), "spine", stretch=False)
+    st.markdown(iv.profile_caption(names[slug], profile))
+    st.caption(t("indicators.profile_axis_neutral"))
+    if profile["zone_min"].isna().all():
+        st.markdown(t("indicators.profile_no_range"))
+    with st.expander(t("indicators.profile_table"), expanded=False):
+        profile_table = iv.gap_display(profile, first="indicator", language=lang())
+        st.dataframe(profile_table, hide_index=True, width="stretch")
+        ui.download_buttons(profile_table, f"omradeprofil-{slug}", key="profile_dl")
+
+# --- About the indicator ----------------------------------------------------------------------
+about = q("indicator_info", indicator)
+with st.expander(f"{t('indicators.about')}: {name}", expanded=False):
+    st.markdown(f"**{t('indicators.definition')}:** {about[f'definition_{lang()}'] or '–'}")
+    st.markdown(f"**{t('indicators.why')}:** {about[f'why_{lang()}'] or '–'}")
     st.markdown(f"**{t('indicators.unit')}:** {unit_label}")
-    better = info["higher_is_better"]
-    if better is not None and not pd.isna(better):
-        st.markdown(t("indicators.higher_better") if better else t("indicators.lower_better"))
+    better = about["higher_is_better"]
+    direction = (t("indicators.no_direction") if better is None or pd.isna(better)
+                 else t("indicators.higher_better") if better else t("indicators.lower_better"))
+    st.markdown(f"**{t('indicators.direction')}:** {direction}")
+    if about["first_year"] is not None:
+        st.markdown(f"**{t('indicators.covered')}:** {about['first_year']}–{about['last_year']}")
+    updated = about.get("updated_at")
+    st.markdown(f"**{t('indicators.updated')}:** "
+                f"{fmt.date(updated, lang()) if updated is not None and not pd.isna(updated) else t('common.unknown')}")
+    st.markdown(f"**{t('indicators.sources')}:**")
+    for s in about["sources"].itertuples():
+        years = f"{s.first_year}–{s.last_year}" if s.first_year != s.last_year else str(s.first_year)
+        item = t("indicators.source_item", title=s.title, publisher=s.publisher or t("common.unknown"),
+                 licence=s.licence or t("common.unknown"), years=years, n=s.values)
+        link = f" ([{t('cols.source_url').lower()}]({s.url}))" if s.url else ""
+        st.markdown(f"- {item}{link}" + (f" {ui.illustrative_badge()}" if s.illustrative else ""))
+    if about["any_illustrative"]:
+        st.markdown(f"{ui.illustrative_badge()} {t('indicators.illustrative_mark')}")
 
+# --- The numbers in the chart -----------------------------------------------------------------
 st.subheader(t("indicators.table_heading"))
-table = rows.sort_values(["series", "year"])[
+table = rows.sort_values(["scope", "series", "year"])[
     ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "source_title",
      "source_url", "licence"]
 ].copy()
-table["value"] = table.apply(
-    lambda r: t("common.suppressed") if r["suppressed"] else (
-        fmt.value(r["value"], info["unit"], int(info["decimals"]), lang()) or (r["value_text"] or "")), axis=1)
+table["value"] = [iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
+                  for r in table.itertuples()]
+for col in ("ci_low", "ci_high"):
+    table[col] = [fmt.number(v, decimals, lang()) for v in table[col]]
 table["suppressed"] = table["suppressed"].map(ui.yes_no)
 table["illustrative"] = table["illustrative"].map(ui.yes_no)
 table = table.drop(columns=["value_text"])
@@ -77,4 +151,6 @@ table.columns = [t("cols.series"), t("cols.period"), t("cols.value"), t("cols.ci
                  t("cols.suppressed"), t("cols.illustrative"), t("cols.source"), t("cols.source_url"),
                  t("cols.licence")]
 st.dataframe(table, hide_index=True, width="stretch")
+if hidden:
+    st.caption(t("indicators.suppressed_legend"))
 ui.download_buttons(table, f"indikator-{indicator}", key="ind_dl")

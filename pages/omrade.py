@@ -22,7 +22,7 @@ st.markdown(f"{ui.state_badge(a['state'])} {ui.period_text(a['start_year'], a['e
 st.markdown(a["description"] or "")
 st.caption(f"{a['geometry_note']} {ui.source_line(a['source_title'])}")
 
-profile = q("latest_area_profile", slug, lang())
+profile = q("area_gaps", slug, lang())
 st.header(t("area.key_figures"))
 if profile.empty:
     st.markdown(t("area.no_figures"))
@@ -31,12 +31,15 @@ else:
     for i, r in enumerate(profile.itertuples()):
         shown = t("common.suppressed") if r.suppressed else (
             fmt.value(r.value, r.unit, r.decimals, lang()) or (r.value_text or "–"))
-        city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or (r.city_value_text or "–")
+        city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or "–"
         with cols[i % 3]:
             st.metric(r.name, shown, border=True, help=ui.source_line(r.source_title, r.period, r.illustrative))
             st.caption(t("area.city_compare", city=city, period=r.period)
                        + (f" · **{t('common.illustrative')}**" if r.illustrative or r.city_illustrative else ""))
-    ui.download_buttons(profile.drop(columns=["decimals"]), f"omrade-{slug}-nokkeltall", key="profile_dl")
+    st.page_link("pages/indikatorer.py", label=t("area.to_profile"), icon=":material/monitoring:",
+                 query_params={"profil": slug})
+    ui.download_buttons(profile[["name", "period", "value", "value_text", "suppressed", "illustrative", "source_title",
+                                 "city_value", "city_illustrative"]], f"omrade-{slug}-nokkeltall", key="profile_dl")
 
 st.header(t("area.measures"))
 m = q("measures", slug)

@@ -81,3 +81,42 @@ def add_generated_zones(url: str, n: int = 1000, *, years: tuple[int, ...] = (20
         for start in range(0, len(values), 5000):
             conn.execute(insert(IndicatorValue), values[start:start + 5000])
     return len(zone_rows)
+
+
+def add_generated_indicators(url: str, n: int = 100, *, years: range = range(2005, 2025), seed: int = 11) -> int:
+    """Add ``n`` illustrative percent indicators with a value for every generated zone, every
+    programme area and Bergen in every year (with counts, so suppression and intervals apply).
+    Returns the number of values written. Run after ``add_generated_zones``."""
+    from omradesatsing.models import Area
+
+    rng = random.Random(seed)
+    engine = db.make_engine(url)
+    written = 0
+    with engine.begin() as conn:
+        source_id = conn.execute(select(Source.id).where(Source.key == "benchmark")).scalar_one()
+        zones = conn.execute(select(Zone.id, Zone.population).where(Zone.code.like(f"{CODE_PREFIX}%"),
+                                                                    Zone.level == LEVEL)).all()
+        areas = conn.execute(select(Area.id, Area.population)).all()
+        for i in range(n):
+            ind_id = conn.execute(insert(Indicator).values(
+                key=f"bench_{i:03d}", name_nb=f"Testindikator {i + 1}", name_nn=f"Testindikator {i + 1}",
+                name_en=f"Test indicator {i + 1}", unit="percent", decimals=1, higher_is_better=bool(i % 2),
+                topic="benchmark", updated_at=None).returning(Indicator.id)).scalar_one()
+            values = []
+            level = rng.uniform(0.05, 0.4)
+
+            def row(**where):
+                den = max(int(where.pop("population") * rng.uniform(0.3, 0.9)), 1)
+                num = int(den * min(max(level * rng.uniform(0.5, 1.5), 0.0), 1.0))
+                return {"indicator_id": ind_id, "year": year, "period": str(year), "value": 100 * num / den,
+                        "numerator": num, "denominator": den, "illustrative": True, "source_id": source_id,
+                        "zone_id": None, "area_id": None, **where}
+
+            for year in years:
+                values.append(row(scope="city", population=290_000))
+                values += [row(scope="area", area_id=aid, population=pop or 5000) for aid, pop in areas]
+                values += [row(scope="zone", zone_id=zid, population=pop or 1000) for zid, pop in zones]
+            for start in range(0, len(values), 10_000):
+                conn.execute(insert(IndicatorValue), values[start:start + 10_000])
+            written += len(values)
+    return written
