@@ -166,7 +166,7 @@ def trend_caption(indicator_name: str, gaps: pd.DataFrame, city_value, year: int
                   unit: str, decimals: int) -> str:
     """One sentence from the data: each area's latest value (and where it came from since the
     programme started), Bergen's value, and the first target."""
-    if gaps.empty or year is None:
+    if year is None or (gaps.empty and (city_value is None or pd.isna(city_value))):
         return t("indicators.no_data")
     parts = []
     for r in gaps.itertuples():

@@ -88,6 +88,15 @@ def test_choices_go_to_the_url():
     assert at.query_params["ki"] == "1"
 
 
+def test_no_area_chosen_still_shows_bergen():
+    at = _page()
+    at.multiselect(key="omrader").set_value([]).run()
+    assert_clean(at)
+    body = text_of(at)
+    assert "i 2024: Bergen 19,5\u00a0%." in body  # the caption speaks of Bergen alone
+    assert ui("indicators.no_measures") in body
+
+
 def test_metadata_names_definition_sources_and_update():
     at = _page()
     body = text_of(at)
