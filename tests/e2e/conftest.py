@@ -163,7 +163,13 @@ def painted_map(page, timeout_ms: int = 30_000):
 
     waited = 0
     while True:
-        image = Image.open(io.BytesIO(page.locator(DECK).screenshot())).convert("RGB")
+        decks = page.locator(DECK)
+        # After a click the map gets a new key: for a moment the old element is still there.
+        if decks.count() != 1 and waited < timeout_ms:
+            page.wait_for_timeout(200)
+            waited += 200
+            continue
+        image = Image.open(io.BytesIO(decks.last.screenshot())).convert("RGB")
         colours = len(set(image.resize((120, 100)).get_flattened_data()))
         if colours > 40 or waited >= timeout_ms:
             return image
