@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.i18n import lang, t
+from components.i18n import lang
 
 # Vega's d3 locale: decimal comma and a (non-breaking) space between thousands.
 LOCALE_NB = {

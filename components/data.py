@@ -37,3 +37,8 @@ def q(name: str, *args, **kwargs):
     """``q("areas")`` → ``queries.areas(engine)``, cached. Arguments must be hashable scalars/tuples."""
     return _run(store_key(), name, args, tuple(sorted(kwargs.items())))
 
+
+
+def invalidate() -> None:
+    """Forget cached query results after a write, so every page shows the change at once."""
+    _run.clear()

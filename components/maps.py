@@ -266,20 +266,35 @@ def points_legend_html(rows: list[tuple[list[int], str]], title: str) -> str:
 def investment_detail(r) -> None:
     """The side panel for a clicked investment: amounts, status, years, funding and photos."""
     st.subheader(r["name"])
+    project_facts(r)
+    photos(r)
+
+
+def project_facts(r) -> None:
+    """Category, status, years, amounts, funding, description and source of one project
+    (shared by Kart's side panel and the project detail on Investeringer)."""
     st.markdown(f"{t('category.' + r['category'])} · {t('investment_status.' + r['status'])} · "
                 f"{ui.period_text(r['start_year'], r['end_year'])}")
     st.markdown(t("map.budget_spent", budget=ui.mnok(r["budget_nok"]), spent=ui.mnok(r["spent_nok"]))
                 + (f" {ui.illustrative_badge()}" if r["illustrative"] else ""))
     st.markdown(t("map.funding", funding=t("funding." + r["funding_source"])))
     if isinstance(r["description"], str) and r["description"]:
-        st.markdown(r["description"])
-    photos = [(t("map.photo_before"), r["photo_before"]), (t("map.photo_after"), r["photo_after"])]
-    shown = False
-    for label, ref in photos:
-        path = config.media_path(ref)
-        if path is not None:
-            st.image(str(path), caption=label)
-            shown = True
-    if not shown:
-        st.caption(f":material/image_not_supported: {t('map.no_photo')}")
+        st.text(r["description"])  # user text: never rendered as markdown or HTML
     ui.caption_source(r["source_title"])
+
+
+def photos(r) -> None:
+    """Before and after: a file in the media folder is shown; a web address is a link (the app
+    fetches nothing from outside); otherwise a neutral placeholder."""
+    cols = st.columns(2)
+    for col, (label, ref) in zip(cols, ((t("map.photo_before"), r["photo_before"]),
+                                        (t("map.photo_after"), r["photo_after"])), strict=True):
+        with col:
+            path = config.media_path(ref)
+            url = config.photo_url(ref)
+            if path is not None:
+                st.image(str(path), caption=label)
+            elif url is not None:
+                st.markdown(f"**{label}:** [{t('investments.photo_link')}]({url})")
+            else:
+                st.markdown(f"**{label}:** :material/image_not_supported: {t('map.no_photo')}")

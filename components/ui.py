@@ -37,6 +37,8 @@ def illustrative_badge() -> str:
 def period_text(start_year, end_year) -> str:
     if end_year is None or pd.isna(end_year):
         return t("common.since", year=int(start_year))
+    if int(end_year) == int(start_year):
+        return str(int(start_year))
     return f"{int(start_year)}–{int(end_year)}"
 
 

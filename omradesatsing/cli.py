@@ -56,7 +56,7 @@ def _cmd_create_user(args) -> int:
     engine = db.make_engine()
     try:
         auth.create_user(engine, args.username, password, role=args.role, display_name=args.name,
-                         email=args.email, actor="cli")
+                         email=args.email, area_slugs=tuple(args.area or ()), actor="cli")
     except auth.UserError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="navnet som vises")
     p.add_argument("--email")
     p.add_argument("--password", help="passord (utelat for å bli spurt)")
+    p.add_argument("--area", action="append", metavar="OMRÅDE",
+                   help="område redaktøren kan endre, f.eks. --area loddefjord (kan gjentas)")
     p.set_defaults(func=_cmd_create_user)
     return parser
 

@@ -1,7 +1,7 @@
 """Numbers, money, percentages and dates in Norwegian (and English) formats, with Babel.
 
 One place for every format on screen and in downloads: ``37,9 %``, ``305 100 kr``,
-``12,7 mill. kr``, ``1. nov. 2026``.
+``12,7 mill. kr`` (English ``NOK 12.7m``), ``1. nov. 2026``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 
 LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 NBSP = "\u00a0"
-_MILL = {"nb": "mill. kr", "nn": "mill. kr", "en": "million NOK"}
+_MILL = {"nb": "mill.\u00a0kr", "nn": "mill.\u00a0kr"}  # never broken across lines
 _KR = {"nb": "kr", "nn": "kr", "en": "NOK"}
 _PER_1000 = {"nb": "per 1 000", "nn": "per 1 000", "en": "per 1,000"}
 _YEARS = {"nb": "år", "nn": "år", "en": "years"}
@@ -47,10 +47,13 @@ def kroner(nok, lang: str = "nb") -> str:
 
 
 def million_kroner(nok, decimals: int = 1, lang: str = "nb") -> str:
-    """Whole kroner shown in millions: ``12700000`` → ``12,7 mill. kr``. Rounding only here."""
+    """Whole kroner shown in millions: ``12700000`` → ``12,7 mill. kr`` (English ``NOK 12.7m``). Rounding only here."""
     if _missing(nok):
         return ""
-    return f"{number(int(nok) / 1_000_000, decimals, lang)}{NBSP}{_MILL.get(lang, 'mill. kr')}"
+    amount = number(int(nok) / 1_000_000, decimals, lang)
+    if lang == "en":
+        return f"NOK{NBSP}{amount}m"  # short, as English financial text writes it: NOK 12.7m
+    return f"{amount}{NBSP}{_MILL.get(lang, 'mill. kr')}"
 
 
 def value(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true  # noqa: I001 (server default for booleans on both backends)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names, so Alembic migrations work the same on SQLite (batch mode) and PostgreSQL.
@@ -386,6 +387,8 @@ class Grant(Base):
     status: Mapped[str] = mapped_column(String(20))
     derived: Mapped[bool] = mapped_column(Boolean, default=False)  # computed from other figures
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False for a published total whose parts are rows of their own: adding it would count twice.
+    in_sums: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     note: Mapped[str | None] = mapped_column(Text)
 

@@ -80,6 +80,15 @@ def _round_coords(geom: dict, ndigits: int = 5) -> dict:
     return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
 
 
+def _page_title(url: str) -> str:
+    """A source title for a web page that mentions several projects: named by its site, not by one
+    project (the source is shared by every project that cites the same page)."""
+    from urllib.parse import urlparse
+
+    site = urlparse(url).netloc.removeprefix("www.")
+    return f"Omtale på {site}"
+
+
 def _kroner(mnok: str) -> int:
     """'3.0' million kroner -> 3000000 kroner, exactly."""
     return int(Decimal(mnok) * 1_000_000)
@@ -726,7 +735,7 @@ def _seed_programme(ctx: Ctx, areas: dict[str, Area], indicators: dict[str, Indi
     for i, (sub, name, desc, area_slugs, unit, start, end, real, ind_keys, url) in enumerate(MEASURES):
         rng = random.Random(f"measure-{name}")
         if url:
-            src = ctx.source(f"bk-side-{slugify(url)[-40:]}", title=f"Omtale av «{name}»",
+            src = ctx.source(f"bk-side-{slugify(url)[-40:]}", title=_page_title(url),
                              publisher="Bergen kommune / lokalpresse", url=url, licence=BK_LICENCE)
         else:
             src = pres if sub == 2 else (pres_all if real else ill)
@@ -860,7 +869,7 @@ def _seed_money(ctx: Ctx, areas: dict[str, Area]) -> None:
                                                        if status == "under_way" else 0)
         src = ill
         if url:
-            src = ctx.source(f"bk-side-{slugify(url)[-40:]}", title=f"Omtale av «{name}»",
+            src = ctx.source(f"bk-side-{slugify(url)[-40:]}", title=_page_title(url),
                              publisher="Bergen kommune / lokalpresse", url=url, licence=BK_LICENCE)
         s.add(Investment(name=name, description=desc, area_id=area.id, zone_id=delo.id, lon=lon, lat=lat,
                          category=category, funding_source=funding, budget_nok=budget, spent_nok=spent,
@@ -880,7 +889,8 @@ def _seed_money(ctx: Ctx, areas: dict[str, Area]) -> None:
         s.add(Grant(year=int(row["budget_year"]), amount_nok=_kroner(row["amount_mnok"]), scheme=row["scheme"],
                     funder=row["funder"], recipient=RECIPIENT_NB.get(row["recipient_area"], row["recipient_area"]), area_id=area.id if area else None,
                     status="granted" if row["status"].startswith("granted") else "proposed", derived=derived,
-                    illustrative=False, source_id=src.id, note=row["note"] or None))
+                    illustrative=False, source_id=src.id, note=row["note"] or None,
+                    in_sums=not row["note"].startswith("total incl")))
     # Illustrative grants for the years no figure was found (2021–2025, Loddefjord and Olsvik).
     for year in range(2021, 2026):
         rng = random.Random(f"grant-{year}")

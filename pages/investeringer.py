@@ -1,66 +1,191 @@
-"""Investeringer: what is spent where, on what, and the state grants year by year."""
+"""Investeringer: follow the money per area — totals by area, year, category and funding, budget
+against spent, per inhabitant next to key indicators, state grants year by year, a searchable
+project list with details, and (for editors) the forms to add and change projects and grants.
+
+URL: ``?omrader=&kategori=&finansiering=&status=&sok=&prosjekt=<id>``.
+"""
 
 from components.shell import ensure_frame
 
 ensure_frame()
 
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import charts, shell, ui  # noqa: E402
+from components import charts, filters, money, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
-from components.i18n import t  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES  # noqa: E402
+from omradesatsing.permissions import has_role  # noqa: E402
+
+KEY_INDICATORS = ("low_income_children", "not_completed_upper_secondary", "unemployment")
 
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()
 
-invest = q("investments")
-totals = q("investment_totals")
-grants = q("grants")
+areas = q("areas")
+names = dict(zip(areas["slug"], areas["name"], strict=True))
+f1, f2, f3, f4 = st.columns(4)
+chosen = filters.multiselect(t("investments.filter_areas"), list(names), default=(), format_func=names.get,
+                             key="omrader", where=f1, placeholder=t("investments.filter_all"))
+categories = filters.multiselect(t("cols.category"), INVESTMENT_CATEGORIES, default=(),
+                                 format_func=lambda c: t("category." + c), key="kategori", where=f2,
+                                 placeholder=t("investments.filter_all"))
+fundings = filters.multiselect(t("cols.funding"), FUNDING_SOURCES, default=(),
+                               format_func=lambda c: t("funding." + c), key="finansiering", where=f3,
+                               placeholder=t("investments.filter_all"))
+statuses = filters.multiselect(t("cols.status"), INVESTMENT_STATUSES, default=(),
+                               format_func=lambda c: t("investment_status." + c), key="status", where=f4,
+                               placeholder=t("investments.filter_all"))
+# An emptied filter means "all", as the placeholder says.
+scope = {"area_slugs": tuple(chosen or names), "categories": tuple(categories or INVESTMENT_CATEGORIES),
+         "funding_sources": tuple(fundings or FUNDING_SOURCES), "statuses": tuple(statuses or INVESTMENT_STATUSES)}
 
+by_area = q("money_totals", "area", **scope)
+budget, spent, projects = int(by_area["budget_nok"].sum()), int(by_area["spent_nok"].sum()), int(by_area["projects"].sum())
 c1, c2, c3 = st.columns(3)
-# Sums come from the SQL totals per area (whole kroner), not from adding rows here.
-c1.metric(t("investments.kpi_budget"), ui.mnok(totals["budget_nok"].sum()), border=True)
-c2.metric(t("investments.kpi_spent"), ui.mnok(totals["spent_nok"].sum()), border=True)
-c3.metric(t("investments.kpi_projects"), int(totals["projects"].sum()), border=True)
+c1.metric(t("investments.kpi_budget"), ui.mnok(budget), border=True)
+share = fmt.percent(100 * spent / budget, 0, lang()) if budget else "–"
+c2.metric(t("investments.kpi_spent"), ui.mnok(spent), border=True,
+          help=t("investments.kpi_spent_help"))
+c2.caption(t("investments.kpi_spent_share", share=share))
+c3.metric(t("investments.kpi_projects"), fmt.number(projects, 0, lang()), border=True)
 st.caption(t("investments.kpi_caption"))
 
-st.subheader(t("investments.per_area_heading"))
-per_area = totals.copy()
-per_area["mnok"] = per_area["budget_nok"] / 1_000_000
-chart = charts.bar_chart(per_area, x="mnok", y="area_name", color=None, x_title=t("investments.axis_mnok"),
-                         y_title="", height=300)
-top = per_area.sort_values("budget_nok", ascending=False).iloc[0]
-caption = t("investments.caption", area=top["area_name"], amount=ui.mnok(top["budget_nok"]),
-            total=ui.mnok(per_area["budget_nok"].sum()))
-charts.show(chart, caption, key="per_area")
-st.markdown(ui.illustrative_badge())
+# --- Budget against spent, by area / category / funding / year -------------------------------------
+st.header(t("investments.totals_heading"))
+if projects == 0:
+    st.info(t("investments.no_projects"))
+else:
+    by_area["label"] = by_area["area_name"]
+    top = by_area.sort_values("budget_nok", ascending=False).iloc[0]
+    st.subheader(t("investments.per_area_heading"))
+    charts.altair(money.budget_spent_chart(by_area, label="label"), "per_area")
+    st.markdown(t("investments.caption", area=top["label"], amount=ui.mnok(top["budget_nok"]), total=ui.mnok(budget),
+                  spent=ui.mnok(spent)))
+    tab_cat, tab_fund, tab_year, tab_status = st.tabs([t("investments.tab_category"), t("investments.tab_funding"),
+                                                       t("investments.tab_year"), t("investments.tab_status")])
+    for tab, by, word in ((tab_cat, "category", "category."), (tab_fund, "funding_source", "funding."),
+                          (tab_year, "start_year", None), (tab_status, "status", "investment_status.")):
+        with tab:
+            df = q("money_totals", by, **scope)
+            df["label"] = df["key"].map(lambda k, w=word: t(w + k) if w else str(int(k)))
+            first = df.sort_values("budget_nok", ascending=False).iloc[0]
+            charts.altair(money.budget_spent_chart(df, label="label"), f"by_{by}")
+            st.markdown(t(f"investments.caption_{by}", label=first["label"], amount=ui.mnok(first["budget_nok"]),
+                          total=ui.mnok(budget)))
+    st.markdown(ui.illustrative_badge() + " " + t("investments.amounts_note"))
 
-st.subheader(t("investments.grants_heading"))
+# --- Per inhabitant, next to the key indicators -----------------------------------------------------
+st.header(t("investments.per_inhabitant_heading"))
+st.markdown(t("investments.per_inhabitant_intro"))
+per = q("area_money", categories=scope["categories"], funding_sources=scope["funding_sources"],
+        statuses=scope["statuses"])
+meta = q("indicators").set_index("key")
+rows = []
+for r in per.itertuples():
+    if r.area_slug != "_all" and r.area_slug not in scope["area_slugs"]:
+        continue
+    row = {t("cols.area"): r.area_name if r.area_slug != "_all" else t("investments.all_areas"),
+           t("investments.col_population"): fmt.number(r.population, 0, lang()),
+           t("investments.col_budget_per"): fmt.kroner(r.budget_per_inhabitant, lang()) or "–",
+           t("investments.col_spent_per"): fmt.kroner(r.spent_per_inhabitant, lang()) or "–"}
+    gaps = q("area_gaps", r.area_slug, lang()).set_index("indicator") if r.area_slug != "_all" else None
+    for key in KEY_INDICATORS:
+        if key not in meta.index:
+            continue
+        label = meta.loc[key, f"name_{lang()}"]
+        if gaps is None or key not in gaps.index:
+            row[label] = "–"
+        elif gaps.loc[key, "suppressed"]:
+            row[label] = t("common.suppressed")
+        else:
+            g = gaps.loc[key]
+            row[label] = f"{fmt.value(g['value'], g['unit'], int(g['decimals']), lang())} ({g['period']})"
+    row[t("cols.illustrative")] = ui.yes_no(r.illustrative)
+    rows.append(row)
+per_table = pd.DataFrame(rows)
+st.dataframe(per_table, hide_index=True, width="stretch")
+st.caption(t("investments.per_inhabitant_note"))
+ui.download_buttons(per_table, "investeringer-per-innbygger", key="per_dl")
+
+# --- State grants year by year ---------------------------------------------------------------------
+st.header(t("investments.grants_heading"))
 st.markdown(t("investments.grants_intro"))
-g = grants.copy()
+gtot = q("grant_totals")
+gtot["kind"] = ["illustrative" if i else ("derived" if d else "real") for i, d in zip(gtot["illustrative"],
+                                                                                     gtot["derived"], strict=True)]
+charts.altair(money.grants_chart(gtot), "grants")
+real = gtot[gtot["kind"] != "illustrative"]  # published, and derived from published figures
+st.markdown(t("investments.grants_caption", first=int(gtot["year"].min()), last=int(gtot["year"].max()),
+              real=ui.mnok(real["amount_nok"].sum()), years=real["year"].nunique(),
+              illustrative=gtot.loc[gtot["kind"] == "illustrative", "year"].nunique()))
+g = q("grants").copy()
 g["amount"] = g["amount_nok"].map(ui.mnok)
 g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (
     t("investments.derived") if r["derived"] else t("common.real")), axis=1)
 g["status"] = g["status"].map(lambda s: t("grant_status." + s))
-gt = g[["year", "amount", "recipient", "scheme", "funder", "status", "kind", "source_title", "source_url"]]
+g["in_sums"] = g["in_sums"].map(ui.yes_no)
+gt = g[["year", "amount", "recipient", "scheme", "funder", "status", "kind", "in_sums", "note", "source_title",
+        "source_url"]]
 gt.columns = [t("cols.year"), t("cols.amount"), t("cols.recipient"), t("cols.scheme"), t("cols.funder"),
-              t("cols.status"), t("cols.kind"), t("cols.source"), t("cols.source_url")]
-st.dataframe(gt, hide_index=True, width="stretch",
-             column_config={t("cols.source_url"): st.column_config.LinkColumn(t("cols.source_url"))})
-ui.download_buttons(gt, "statlige-tilskudd", key="grants_dl")
+              t("cols.status"), t("cols.kind"), t("investments.col_in_sums"), t("cols.note"), t("cols.source"),
+              t("cols.source_url")]
+with st.expander(t("investments.grants_table"), expanded=False):
+    st.dataframe(gt, hide_index=True, width="stretch",
+                 column_config={t("cols.source_url"): st.column_config.LinkColumn(t("cols.source_url"))})
+    ui.download_buttons(gt, "statlige-tilskudd", key="grants_dl")
 
-st.subheader(t("investments.projects_heading"))
-p = invest.copy()
+# --- Projects -------------------------------------------------------------------------------------
+st.header(t("investments.projects_heading"))
+search = st.text_input(t("investments.search"), value=st.query_params.get("sok", ""), key="sok",
+                       placeholder=t("investments.search_placeholder"))
+filters.to_url("sok", search.strip() or None)
+invest = q("investments")
+shown = invest[invest["area_slug"].isin(scope["area_slugs"]) & invest["category"].isin(scope["categories"])
+               & invest["funding_source"].isin(scope["funding_sources"]) & invest["status"].isin(scope["statuses"])]
+if search.strip():
+    needle = search.strip().lower()
+    shown = shown[shown["name"].str.lower().str.contains(needle, regex=False)
+                  | shown["description"].fillna("").str.lower().str.contains(needle, regex=False)]
+shown = shown.reset_index(drop=True)
+st.caption(t("investments.projects_count", n=len(shown), total=len(invest)))
+p = shown.copy()
 p["budget"] = p["budget_nok"].map(ui.mnok)
 p["spent"] = p["spent_nok"].map(ui.mnok)
 p["category"] = p["category"].map(lambda c: t("category." + c))
 p["funding_source"] = p["funding_source"].map(lambda c: t("funding." + c))
 p["status"] = p["status"].map(lambda s: t("investment_status." + s))
-p["years"] = p.apply(lambda r: ui.period_text(r["start_year"], r["end_year"]), axis=1)
+p["years"] = [ui.period_text(a, b) for a, b in zip(p["start_year"], p["end_year"], strict=True)]
 p["illustrative"] = p["illustrative"].map(ui.yes_no)
 pt = p[["name", "area_name", "category", "funding_source", "budget", "spent", "years", "status", "illustrative",
-        "source_title"]]
+        "source_title", "licence"]]
 pt.columns = [t("cols.project"), t("cols.area"), t("cols.category"), t("cols.funding"), t("cols.budget"),
-              t("cols.spent"), t("cols.years"), t("cols.status"), t("cols.illustrative"), t("cols.source")]
-st.dataframe(pt, hide_index=True, width="stretch")
+              t("cols.spent"), t("cols.years"), t("cols.status"), t("cols.illustrative"), t("cols.source"),
+              t("cols.licence")]
+picked = st.dataframe(pt, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="project_table")
 ui.download_buttons(pt, "investeringer", key="projects_dl")
+
+selected_id = None
+if picked.selection.rows:
+    selected_id = int(shown.iloc[picked.selection.rows[0]]["id"])
+elif st.query_params.get("prosjekt", "").isdigit():
+    selected_id = int(st.query_params["prosjekt"])
+filters.to_url("prosjekt", str(selected_id) if selected_id is not None else None)
+if selected_id is not None and selected_id in set(invest["id"]):
+    with st.container(border=True):
+        money.project_detail(invest.set_index("id").loc[selected_id].to_dict() | {"id": selected_id})
+else:
+    st.caption(t("investments.pick_hint"))
+
+# --- Editing (editors and admins; the core checks the role and the area again) -------------------
+who = shell.actor()
+if has_role(who, "editor"):
+    st.header(t("investments.edit_heading"))
+    current = invest.set_index("id").loc[selected_id].to_dict() if selected_id in set(invest["id"]) else None
+    money.project_form(who, names, current, selected_id)
+    money.grant_form(who, names)
+else:
+    st.caption(t("investments.edit_login"))

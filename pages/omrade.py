@@ -6,7 +6,7 @@ ensure_frame()
 
 import streamlit as st  # noqa: E402
 
-from components import filters, shell, ui  # noqa: E402
+from components import filters, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402

@@ -44,7 +44,7 @@ def test_oversikt_shows_areas_key_figures_and_changes():
     assert labels == [ui("overview.kpi_active_areas"), ui("overview.kpi_measures"),
                       f"{ui('overview.kpi_budget')} · {ui('common.illustrative')}", ui("overview.kpi_grants")]
     assert at.metric[0].value == "4"  # Loddefjord, Olsvik, Solheim, Slettebakken are not ended
-    assert at.metric[2].value.endswith("mill. kr")
+    assert at.metric[2].value.endswith("mill.\u00a0kr")
     body = text_of(at)
     assert ui("state.ended") in body and ui("state.active") in body
     assert ui("overview.changes_heading") in [h.value for h in at.header]

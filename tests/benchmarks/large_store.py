@@ -120,3 +120,32 @@ def add_generated_indicators(url: str, n: int = 100, *, years: range = range(200
                 conn.execute(insert(IndicatorValue), values[start:start + 10_000])
             written += len(values)
     return written
+
+
+def add_generated_investments(url: str, n: int = 2000, *, seed: int = 5) -> int:
+    """Add ``n`` illustrative projects spread over the areas (benchmark source), with points."""
+    from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES, Area, Investment
+
+    rng = random.Random(seed)
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        source_id = conn.execute(select(Source.id).where(Source.key == "benchmark")).scalar()
+        if source_id is None:
+            source_id = conn.execute(insert(Source).values(
+                key="benchmark", title="Benchmark – genererte data, ikke fakta", publisher="tests/benchmarks",
+                licence="CC0", illustrative=True).returning(Source.id)).scalar_one()
+        areas = conn.execute(select(Area.id)).scalars().all()
+        rows = []
+        for i in range(n):
+            start = rng.randint(2012, 2027)
+            budget = rng.randint(1, 400) * 100_000
+            status = rng.choice(INVESTMENT_STATUSES)
+            rows.append({"name": f"Testprosjekt {i + 1}", "description": "Generert for ytelsestest.",
+                         "area_id": rng.choice(areas), "category": rng.choice(INVESTMENT_CATEGORIES),
+                         "funding_source": rng.choice(FUNDING_SOURCES), "budget_nok": budget,
+                         "spent_nok": budget if status == "completed" else budget // rng.randint(2, 10),
+                         "start_year": start, "end_year": start + rng.randint(0, 4), "status": status,
+                         "lon": rng.uniform(5.2, 5.45), "lat": rng.uniform(60.3, 60.45), "illustrative": True,
+                         "source_id": source_id, "version": 1})
+        conn.execute(insert(Investment), rows)
+    return n

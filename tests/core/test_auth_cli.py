@@ -105,6 +105,12 @@ def test_cli_help_init_info_and_create_user(tmp_path):
     assert r.returncode == 0 and "rollen admin" in r.stdout
     r = _cli("create-user", "kari", "--password", "et langt passord", url=url)
     assert r.returncode == 2 and "finnes allerede" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("create-user", "per", "--area", "olsvik", "--area", "solheim", "--password", "et langt passord", url=url)
+    assert r.returncode == 0, r.stderr
+    who = auth.authenticate(db.make_engine(url), "per", "et langt passord")
+    assert who.role == "editor" and who.area_slugs == {"olsvik", "solheim"}
+    r = _cli("create-user", "liv", "--area", "atlantis", "--password", "et langt passord", url=url)
+    assert r.returncode == 2 and "Ukjent område" in r.stderr
 
 
 def test_cli_unreachable_database_is_a_clear_message():

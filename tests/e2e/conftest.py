@@ -175,3 +175,23 @@ def painted_map(page, timeout_ms: int = 30_000):
             return image
         page.wait_for_timeout(500)
         waited += 500
+
+
+CHART = "[data-testid='stVegaLiteChart']"
+
+
+def ui(key: str, lang: str = "nb") -> str:
+    """A user-facing text from the catalogue, so tests follow the wording instead of copying it."""
+    from components.i18n import catalogue
+
+    return catalogue(lang)[key]
+
+
+def drawn_colours(locator) -> int:
+    """Distinct colours in an element's screenshot: a blank chart has one or two."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    return len(set(image.resize((160, 100)).get_flattened_data()))

@@ -8,8 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from components.i18n import catalogue
-from tests.e2e.conftest import ERRORS, open_url, painted_map, screenshot, wait_for_app_run
+from tests.e2e.conftest import ERRORS, open_url, painted_map, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -24,10 +23,6 @@ PAGES = {  # url path -> (menu key, title key of the page's h1)
     "admin": ("nav.admin", "login.title"),  # anonymous: the login form
 }
 MENU_ORDER = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "om_dataene", "admin"]
-
-
-def ui(key: str, lang: str = "nb") -> str:
-    return catalogue(lang)[key]
 
 
 def menu_names(page) -> list[str]:

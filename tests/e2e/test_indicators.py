@@ -3,29 +3,13 @@ content), the caption and gap table are readable at 1280×720, and nothing is fe
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
-from components.i18n import catalogue
-from tests.e2e.conftest import open_url, screenshot
+from tests.e2e.conftest import CHART, drawn_colours, open_url, screenshot, ui
 from tests.e2e.test_map import block_outside
 
 pytestmark = pytest.mark.e2e
-
-CHART = "[data-testid='stVegaLiteChart']"
-
-
-def ui(key: str, lang: str = "nb") -> str:
-    return catalogue(lang)[key]
-
-
-def _drawn(locator) -> int:
-    """Distinct colours in an element's screenshot: a blank chart has one or two."""
-    image = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
-    return len(set(image.resize((160, 100)).get_flattened_data()))
 
 
 def test_shared_link_opens_the_view_with_both_charts(server, page):
@@ -36,7 +20,7 @@ def test_shared_link_opens_the_view_with_both_charts(server, page):
     expect(charts).to_have_count(2)
     charts.first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    assert _drawn(charts.first) > 20, "the trend chart is blank"
+    assert drawn_colours(charts.first) > 20, "the trend chart is blank"
     screenshot(page, "indikatorer-trend-1280x720")
     # the choices from the link are the page's state
     expect(page.get_by_text("Solheim (nord og sør)").first).to_be_visible()
@@ -45,7 +29,7 @@ def test_shared_link_opens_the_view_with_both_charts(server, page):
     expect(page.get_by_text("Ikke fullført videregående innen fem år i 2024:", exact=False)).to_be_visible()
     charts.nth(1).scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    assert _drawn(charts.nth(1)) > 8, "the spine chart is blank"
+    assert drawn_colours(charts.nth(1)) > 8, "the spine chart is blank"
     expect(page.get_by_text("Solheim (nord og sør): ", exact=False)).to_be_visible()  # the profile's caption
     screenshot(page, "indikatorer-profile-1280x720")
     screenshot(page, "indikatorer-full", full_page=True)

@@ -10,14 +10,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from components.i18n import catalogue
 from omradesatsing import geo
-from tests.e2e.conftest import DECK, open_url, painted_map, screenshot, wait_for_app_run
+from tests.e2e.conftest import DECK, open_url, painted_map, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
-
-def ui(key: str, lang: str = "nb") -> str:
-    return catalogue(lang)[key]
 
 
 def block_outside(context, origin: str, allow=None) -> list[str]:
