@@ -21,10 +21,18 @@ from omradesatsing.models import (
     Area,
     AuditEntry,
     Grant,
+    MEASURE_STATUSES,
     Investment,
+    Measure,
+    MeasureArea,
+    Milestone,
+    ReportSnapshot,
+    SnapshotItem,
     Source,
+    StatusUpdate,
+    utcnow,
 )
-from omradesatsing.permissions import Actor, PermissionDenied, require_area, require_role
+from omradesatsing.permissions import Actor, PermissionDenied, has_role, may_edit_area, require_area, require_role
 
 MANUAL_SOURCE_KEY = "registrert-i-dashbordet"
 MAX_AMOUNT_NOK = 100_000_000_000  # 100 mrd. kr: anything above is a typing error
@@ -46,7 +54,12 @@ class ValidationError(ValueError):
 
 
 class StaleEdit(RuntimeError):
-    """Someone else saved the record after it was opened; nothing was written."""
+    """Someone else saved the record after it was opened; nothing was written. ``other`` describes
+    the change that won (who, when, what), so the user can see it before trying again."""
+
+    def __init__(self, message: str, other: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.other = other
 
 
 # Field names as the form shows them (bokmål: the messages are for the user).
@@ -56,6 +69,8 @@ FIELD_NAMES = {
     "status": "Status", "lon": "Lengdegrad", "lat": "Breddegrad", "year": "År", "amount_nok": "Beløp",
     "scheme": "Ordning", "funder": "Gitt av", "recipient": "Mottaker", "description": "Beskrivelse",
     "photo_before": "Bilde før", "photo_after": "Bilde etter",
+    "progress": "Framdrift", "comment": "Kommentar", "due_date": "Frist", "done_date": "Fullført dato",
+    "snapshot_name": "Navn på rapporten", "measure": "Tiltak",
 }
 
 
@@ -278,4 +293,173 @@ def save_grant(engine: Engine, actor: Actor, data: dict[str, Any], *, grant_id: 
         return grant.id
 
 
-__all__ = ["PermissionDenied", "Problem", "StaleEdit", "ValidationError", "save_grant", "save_investment"]
+# ---------------------------------------------------------------------------------------------
+# Measures (tiltak): status with a comment, milestones, frozen tertial reports
+# ---------------------------------------------------------------------------------------------
+
+MAX_COMMENT = 2000
+STATUS_NB = {"not_started": "ikke startet", "on_track": "i rute", "at_risk": "risiko", "off_track": "ikke i rute",
+             "completed": "fullført"}
+
+
+def _measure_for_edit(session, actor: Actor, measure_id: int) -> Measure:
+    """The measure, if the actor may edit it: an admin always, an editor in one of its areas."""
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise ValidationError([Problem("measure", f"Tiltaket med nummer {measure_id} finnes ikke.")])
+    slugs = session.scalars(select(Area.slug).join(MeasureArea, MeasureArea.area_id == Area.id)
+                            .where(MeasureArea.measure_id == measure_id)).all()
+    if not any(_may(actor, slug) for slug in slugs) and not _may(actor, None):
+        raise PermissionDenied(f"Du kan ikke endre tiltaket «{measure.name}»: det ligger ikke i dine områder.")
+    return measure
+
+
+def _may(actor: Actor, slug: str | None) -> bool:
+    return has_role(actor, "admin") if slug is None else may_edit_area(actor, slug)
+
+
+def _latest_update(session, measure_id: int) -> dict[str, Any] | None:
+    row = session.execute(select(StatusUpdate).where(StatusUpdate.measure_id == measure_id)
+                          .order_by(StatusUpdate.changed_at.desc(), StatusUpdate.id.desc()).limit(1)).scalar()
+    if row is None:
+        return None
+    return {"changed_by": row.changed_by, "changed_at": row.changed_at, "previous_status": row.previous_status,
+            "status": row.status, "progress": row.progress, "comment": row.comment}
+
+
+def _stale_message(other: dict[str, Any] | None) -> str:
+    if other is None:
+        return "Tiltaket er endret av noen andre etter at du åpnet det. Endringen din er ikke lagret."
+    return (f"Tiltaket ble endret av {other['changed_by']} {other['changed_at']:%d.%m.%Y kl. %H:%M} "
+            f"(status «{STATUS_NB.get(other['status'], other['status'])}», «{other['comment']}»). Endringen din er ikke lagret: se den nye "
+            "statusen og gjør endringen igjen om den fortsatt trengs.")
+
+
+def update_measure_status(engine: Engine, actor: Actor, measure_id: int, *, status: str, progress: Any,
+                          comment: str, expected_version: int, now: dt.datetime | None = None) -> int:
+    """Set a measure's status and progress with a comment (required). Returns the new version.
+
+    ``expected_version`` is the version the editor saw when the form was opened. If someone saved
+    in between, nothing is written and ``StaleEdit.other`` holds their change; the status history
+    and audit log get one row each, in the same transaction as the change.
+    """
+    require_role(actor, "editor")
+    problems: list[Problem] = []
+    status = _choice({"status": status}, "status", MEASURE_STATUSES, problems)
+    value = _int({"progress": progress}, "progress", problems)
+    if value is not None and not 0 <= value <= 100:
+        problems.append(Problem("progress", "Framdrift må være mellom 0 og 100 %."))
+    text = _text({"comment": comment}, "comment", problems, limit=MAX_COMMENT)
+    if text is not None and len(text) < 3:
+        problems.append(Problem("comment", "Kommentaren må si noe om hvorfor (minst 3 tegn)."))
+    if problems:
+        raise ValidationError(problems)
+    when = now or utcnow()
+    with db.session_scope(engine) as session:
+        measure = _measure_for_edit(session, actor, measure_id)
+        if measure.version != expected_version:
+            other = _latest_update(session, measure_id)
+            raise StaleEdit(_stale_message(other), other)
+        before = {"status": measure.status, "progress": measure.progress}
+        measure.status, measure.progress, measure.updated_at = status, value, when
+        measure.status_illustrative = False
+        try:
+            session.flush()  # the version column makes a concurrent save fail here
+        except StaleDataError as exc:
+            session.rollback()
+            with db.session_scope(engine) as fresh:
+                other = _latest_update(fresh, measure_id)
+            raise StaleEdit(_stale_message(other), other) from exc
+        session.add(StatusUpdate(measure_id=measure_id, previous_status=before["status"], status=status,
+                                 progress=value, comment=text, changed_by=actor.display_name or actor.username,
+                                 changed_at=when, illustrative=False))
+        _audit(session, actor, "status", "measure", measure_id,
+               {"status": (before["status"], status), "progress": (before["progress"], value),
+                "comment": (None, text)})
+        return measure.version
+
+
+def _date(data: dict, key: str, problems: list[Problem], *, required: bool = True) -> dt.date | None:
+    raw = data.get(key)
+    if raw in (None, ""):
+        if required:
+            problems.append(Problem(key, f"{FIELD_NAMES[key]} må fylles ut."))
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        problems.append(Problem(key, f"{FIELD_NAMES[key]} må være en dato (ÅÅÅÅ-MM-DD), ikke «{raw}»."))
+        return None
+
+
+def save_milestone(engine: Engine, actor: Actor, measure_id: int, data: dict[str, Any], *,
+                   milestone_id: int | None = None) -> int:
+    """Add or change a milestone of a measure (name, due date, done date). Returns its id."""
+    require_role(actor, "editor")
+    problems: list[Problem] = []
+    clean = {"name": _text(data, "name", problems), "due_date": _date(data, "due_date", problems),
+             "done_date": _date(data, "done_date", problems, required=False)}
+    for key in ("due_date", "done_date"):
+        if clean[key] is not None and not YEAR_RANGE[0] <= clean[key].year <= YEAR_RANGE[1]:
+            problems.append(Problem(key, f"{FIELD_NAMES[key]} må ligge mellom {YEAR_RANGE[0]} og {YEAR_RANGE[1]}."))
+    if problems:
+        raise ValidationError(problems)
+    with db.session_scope(engine) as session:
+        _measure_for_edit(session, actor, measure_id)
+        if milestone_id is None:
+            row = Milestone(measure_id=measure_id, illustrative=False)
+            session.add(row)
+            before: dict[str, Any] = {}
+            action = "create"
+        else:
+            row = session.get(Milestone, milestone_id)
+            if row is None or row.measure_id != measure_id:
+                raise ValidationError([Problem("name", f"Milepælen med nummer {milestone_id} finnes ikke.")])
+            before = {k: getattr(row, k) for k in clean}
+            action = "update"
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.illustrative = False
+        session.flush()
+        _audit(session, actor, action, "milestone", row.id,
+               {k: (before.get(k), v) for k, v in clean.items() if before.get(k) != v} | {"measure": (None, measure_id)})
+        return row.id
+
+
+def freeze_snapshot(engine: Engine, actor: Actor, name: str, *, note: str | None = None,
+                    now: dt.datetime | None = None) -> int:
+    """Freeze every measure's status, progress and latest comment as a tertial report. Editors
+    and admins; a snapshot covers the whole programme, so it is not limited to the editor's areas."""
+    require_role(actor, "editor")
+    problems: list[Problem] = []
+    clean_name = _text({"snapshot_name": name}, "snapshot_name", problems, limit=200)
+    if problems:
+        raise ValidationError(problems)
+    when = now or utcnow()
+    with db.session_scope(engine) as session:
+        snap = ReportSnapshot(name=clean_name, taken_at=when, taken_by=actor.display_name or actor.username,
+                              illustrative=False, note=(note or "").strip() or None)
+        session.add(snap)
+        session.flush()
+        latest = {}
+        for measure_id, comment in session.execute(
+                select(StatusUpdate.measure_id, StatusUpdate.comment)
+                .order_by(StatusUpdate.measure_id, StatusUpdate.changed_at, StatusUpdate.id)):
+            latest[measure_id] = comment
+        count = 0
+        for m in session.scalars(select(Measure)):
+            session.add(SnapshotItem(snapshot_id=snap.id, measure_id=m.id, status=m.status, progress=m.progress,
+                                     comment=latest.get(m.id), updated_at=m.updated_at,
+                                     illustrative=bool(m.status_illustrative)))
+            count += 1
+        _audit(session, actor, "freeze", "report_snapshot", snap.id, {"name": (None, clean_name),
+                                                                      "measures": (None, count)})
+        return snap.id
+
+
+__all__ = ["PermissionDenied", "Problem", "StaleEdit", "ValidationError", "freeze_snapshot", "save_grant",
+           "save_investment", "save_milestone", "update_measure_status"]

@@ -334,6 +334,33 @@ class Milestone(Base):
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ReportSnapshot(Base):
+    """Statuses frozen at a tertial report, so a later meeting can compare with what was reported."""
+
+    __tablename__ = "report_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    taken_by: Mapped[str] = mapped_column(String(120))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    items: Mapped[list[SnapshotItem]] = relationship(cascade="all, delete-orphan")
+
+
+class SnapshotItem(Base):
+    """One measure as it stood in a snapshot."""
+
+    __tablename__ = "snapshot_item"
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("report_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Investment(Base):
     """A project with money: where, what, who pays, budget and spent in whole kroner."""
 

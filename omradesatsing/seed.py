@@ -43,6 +43,8 @@ from omradesatsing.models import (
     Milestone,
     ParticipationActivity,
     Pillar,
+    ReportSnapshot,
+    SnapshotItem,
     Source,
     StatusUpdate,
     Subprogramme,
@@ -732,6 +734,7 @@ def _seed_programme(ctx: Ctx, areas: dict[str, Area], indicators: dict[str, Indi
     s.flush()
 
     measures = []
+    histories: dict[int, list[tuple]] = {}
     for i, (sub, name, desc, area_slugs, unit, start, end, real, ind_keys, url) in enumerate(MEASURES):
         rng = random.Random(f"measure-{name}")
         if url:
@@ -763,8 +766,32 @@ def _seed_programme(ctx: Ctx, areas: dict[str, Area], indicators: dict[str, Indi
                 ["plan godkjent", "anskaffelse avsluttet", "oppstart med brukere", "midtveisevaluering",
                  "ferdigstilt første del"]), due_date=due, done_date=done, illustrative=True))
         measures.append(m)
+        histories[m.id] = history
     s.flush()
+    _seed_snapshots(ctx, measures, histories)
     return measures
+
+
+# Illustrative tertial reports, frozen from the example status history as it stood then.
+SNAPSHOTS = [("Tertialrapport 1 2026", dt.datetime(2026, 4, 30, 15, 0)),
+             ("Tertialrapport 2 2026", dt.datetime(2026, 8, 31, 15, 0))]
+
+
+def _seed_snapshots(ctx: Ctx, measures: list[Measure], histories: dict[int, list[tuple]]) -> None:
+    s = ctx.session
+    for name, taken_at in SNAPSHOTS:
+        snap = ReportSnapshot(name=name, taken_at=taken_at, taken_by="Eksempeldata", illustrative=True,
+                              note="Eksempeldata: statusene slik eksempelhistorikken sto på denne datoen.")
+        s.add(snap)
+        s.flush()
+        for m in measures:
+            if m.start_date and m.start_date > taken_at.date():
+                continue  # not begun then: no line in that report
+            known = [h for h in histories[m.id] if h[0] <= taken_at]
+            status, progress, comment, at = ((known[-1][1], known[-1][2], known[-1][3], known[-1][0]) if known
+                                             else ("not_started", 0, None, None))
+            s.add(SnapshotItem(snapshot_id=snap.id, measure_id=m.id, status=status, progress=progress,
+                               comment=comment, updated_at=at, illustrative=True))
 
 
 def _status_history(rng: random.Random, start: dt.date, end: dt.date) -> list[tuple]:

@@ -1,4 +1,11 @@
-"""Delprogrammer: the programme as a tree — pillar, subprogramme with its goal, measures with status."""
+"""Delprogrammer: the programme as a tree (pillar → subprogramme with its goal → measures per area)
+with status as symbol and word, stale marks, a milestone timeline, each measure's history,
+"Endret siden" (what changed since a date) and frozen tertial reports compared with now.
+Editors change status (with a comment), milestones and freeze reports; the core checks it all.
+
+URL: ``?visning=tre|tidslinje|endret|rapporter&omrader=&delprogram=&status=&ansvarlig=&tiltak=<id>
+&siden=YYYY-MM-DD&rapport=<id>&per=delprogram|omrade``.
+"""
 
 from components.shell import ensure_frame
 
@@ -6,74 +13,227 @@ ensure_frame()
 
 import datetime as dt  # noqa: E402
 
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import filters, shell, ui  # noqa: E402
+from components import charts, filters, shell, ui  # noqa: E402
+from components import programme as prog  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import programme as rules  # noqa: E402
+from omradesatsing.models import MEASURE_STATUSES  # noqa: E402
+from omradesatsing.permissions import has_role  # noqa: E402
+
+TODAY = dt.date.today()
+VIEWS = ("tre", "tidslinje", "endret", "rapporter")
 
 shell.header("programme.title", "programme.intro")
+who = shell.actor()
 
 subs = q("subprogrammes")
-measures = q("measures")
+every = q("measures")
 areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
+sub_names = {str(n): f"{n}: {name}" for n, name in zip(subs["number"], subs["name"], strict=True)}
+units = sorted({u for u in every["responsible_unit"].dropna()})
+indicator_names = dict(zip(q("indicators")["key"], q("indicators")[f"name_{lang()}"], strict=True))
 
-area = filters.selectbox(t("programme.filter_area"), [""] + list(names),
-                         format_func=lambda s: names.get(s, t("common.all")), key="omrade")
-if area:
-    measures = measures[measures["area_slugs"].map(lambda s: area in s)]
+f1, f2, f3, f4 = st.columns(4)
+chosen_areas = filters.multiselect(t("programme.filter_area"), list(names), key="omrader", format_func=names.get,
+                                   where=f1, placeholder=t("investments.filter_all"))
+chosen_subs = filters.multiselect(t("programme.subprogramme"), list(sub_names), key="delprogram",
+                                  format_func=sub_names.get, where=f2, placeholder=t("investments.filter_all"))
+chosen_status = filters.multiselect(t("cols.status"), MEASURE_STATUSES, key="status", format_func=ui.status_text,
+                                    where=f3, placeholder=t("investments.filter_all"))
+chosen_units = filters.multiselect(t("cols.responsible"), units, key="ansvarlig", where=f4,
+                                   placeholder=t("investments.filter_all"))
+measures = every
+if chosen_areas:
+    measures = measures[measures["area_slugs"].map(lambda s: bool(set(s) & set(chosen_areas)))]
+if chosen_subs:
+    measures = measures[measures["subprogramme_number"].astype(str).isin(chosen_subs)]
+if chosen_status:
+    measures = measures[measures["status"].isin(chosen_status)]
+if chosen_units:
+    measures = measures[measures["responsible_unit"].isin(chosen_units)]
+measures = measures.reset_index(drop=True)
 
 counts = measures["status"].value_counts()
 cols = st.columns(5)
 for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed", "not_started"), strict=True):
     col.metric(ui.status_text(status), int(counts.get(status, 0)), border=True)
-st.caption(t("programme.status_caption"))
+st.markdown(t("programme.stale_line", n=int(measures["stale"].sum()), tertial=prog.tertial_text(TODAY)))
+st.caption(t("programme.status_caption", n=len(measures), total=len(every)))
+if measures["status_illustrative"].any():
+    ui.illustrative_notice()
 
-for sub in subs.itertuples():
-    mine = measures[measures["subprogramme_number"] == sub.number]
-    label = f"{t('programme.subprogramme')} {sub.number}: {sub.name} ({len(mine)})"
-    with st.expander(label, expanded=sub.number == 2):
-        st.markdown(f"**{t('programme.pillar')}:** {getattr(sub, 'pillar_' + lang())}")
-        st.markdown(f"**{t('programme.goal')}:** {sub.goal}")
-        if sub.leader:
-            st.markdown(f"**{t('programme.leader')}:** {sub.leader}")
-        ui.caption_source(sub.source_title, None, bool(sub.illustrative))
-        if mine.empty:
-            st.markdown(t("programme.no_measures"))
+view = filters.radio(t("programme.view"), VIEWS, key="visning", horizontal=True,
+                     format_func=lambda v: t("programme.view_" + v))
+ms = q("milestones")
+prog._flash()
+
+# --- The tree: pillar → subprogramme → measures ---------------------------------------------------
+if view == "tre":
+    selected = None
+    shown_subs = subs[subs["number"].astype(str).isin(chosen_subs)] if chosen_subs else subs
+    for pillar_number, pillar_subs in shown_subs.groupby("pillar_number", sort=True):
+        st.subheader(f"{t('programme.pillar')} {int(pillar_number)}: {pillar_subs.iloc[0]['pillar_' + lang()]}")
+        for sub in pillar_subs.itertuples():
+            mine = measures[measures["subprogramme_number"] == sub.number].reset_index(drop=True)
+            label = (f"{t('programme.subprogramme')} {sub.number}: {sub.name} · "
+                     + t("programme.measures_count", n=len(mine)))
+            with st.expander(label, expanded=sub.number == 2 or bool(chosen_subs)):
+                st.markdown(f"**{t('programme.goal')}:** {sub.goal}")
+                if sub.leader:
+                    st.markdown(f"**{t('programme.leader')}:** {sub.leader}")
+                ui.caption_source(sub.source_title, None, bool(sub.illustrative))
+                if mine.empty:
+                    st.markdown(t("programme.no_measures"))
+                    continue
+                table = prog.measure_table(mine, indicator_names, TODAY)
+                picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                                      selection_mode="single-row", key=f"measures_{sub.number}",
+                                      column_config=prog.progress_config())
+                if picked.selection.rows:
+                    selected = int(mine.iloc[picked.selection.rows[0]]["id"])
+    st.caption(t("programme.pick_hint"))
+    every_table = prog.measure_table(measures, indicator_names, TODAY)
+    ui.download_buttons(every_table, "tiltak", key="measures_dl")
+
+    if selected is None and st.query_params.get("tiltak", "").isdigit():
+        selected = int(st.query_params["tiltak"])
+    if selected is not None and selected not in set(every["id"]):
+        selected = None
+    filters.to_url("tiltak", str(selected) if selected is not None else None)
+    if selected is not None:
+        m = every.set_index("id").loc[selected].to_dict() | {"id": selected}
+        with st.container(border=True):
+            prog.measure_detail(m, ms, indicator_names, TODAY)
+            if prog.may_edit(who, m["area_slugs"]):
+                prog.status_form(who, m)
+                prog.milestone_form(who, m, ms[ms["measure_id"] == selected])
+            elif has_role(who, "editor"):
+                st.caption(t("programme.not_your_area"))
+            else:
+                st.caption(t("programme.edit_login"))
+
+# --- Timeline: bars from start to end, milestones, today -------------------------------------------
+elif view == "tidslinje":
+    per = filters.radio(t("programme.timeline_per"), ("delprogram", "omrade"), key="per", horizontal=True,
+                        format_func=lambda v: t("programme.per_" + v))
+    if measures.empty:
+        st.info(t("programme.no_measures"))
+    groups = ([(f"{t('programme.subprogramme')} {n}: {g.iloc[0]['subprogramme_name']}", g)
+               for n, g in measures.groupby("subprogramme_number", sort=True)] if per == "delprogram" else
+              [(names[s], measures[measures["area_slugs"].map(lambda x, s=s: s in x)])
+               for s in names if (not chosen_areas or s in chosen_areas)])
+    domain = (dt.date(min(d.year for d in every["start_date"].dropna()), 1, 1),
+              dt.date(max(d.year for d in every["end_date"].dropna()) + 1, 1, 1))
+    shown_titles: list[str] = []
+    for title, group in groups:
+        if group.empty:
             continue
-        table = mine[["name", "area_names", "status", "progress", "responsible_unit", "start_date", "end_date",
-                      "updated_at", "illustrative", "status_illustrative"]].copy()
-        table["status"] = table["status"].map(ui.status_text)
-        table["start_date"] = table["start_date"].map(lambda d: fmt.date(d, lang()))
-        table["end_date"] = table["end_date"].map(lambda d: fmt.date(d, lang()))
-        table["updated_at"] = table["updated_at"].map(lambda d: fmt.date(d, lang()))
-        table["illustrative"] = table.apply(
-            lambda r: t("programme.example_measure") if r["illustrative"] else (
-                t("programme.example_status") if r["status_illustrative"] else t("common.no")), axis=1)
-        table = table.drop(columns=["status_illustrative"])
-        table.columns = [t("cols.measure"), t("cols.areas"), t("cols.status"), t("cols.progress"),
-                         t("cols.responsible"), t("cols.start"), t("cols.end"), t("cols.updated"),
-                         t("cols.illustrative")]
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            t("cols.progress"): st.column_config.ProgressColumn(t("cols.progress"), min_value=0, max_value=100,
-                                                                format="%d %%")})
+        group = group.sort_values(["start_date", "name"])
+        st.subheader(title)
+        charts.altair(prog.timeline_chart(group, ms, TODAY, domain), f"timeline_{per}_{len(shown_titles)}")
+        shown_titles.append(title)
+        st.markdown(prog.timeline_caption(group, ms, TODAY))
+    st.caption(t("programme.timeline_legend"))
 
-st.subheader(t("programme.changed_since_heading"))
-since = st.date_input(t("programme.changed_since"), value=dt.date(2026, 9, 1), format="DD.MM.YYYY",
-                      key="endret_siden")
-changes = q("changed_since", dt.datetime.combine(since, dt.time()), area or None)
-if changes.empty:
-    st.markdown(t("programme.no_changes"))
+# --- Endret siden: what changed since a date (the last meeting) ---------------------------------------
+elif view == "endret":
+    snaps = q("snapshots")
+    default = snaps.iloc[0]["taken_at"].date() if not snaps.empty else rules.tertial_start(*rules.tertial_of(TODAY))
+    raw = st.query_params.get("siden", "")
+    if "endret_siden" not in st.session_state:
+        try:
+            st.session_state["endret_siden"] = dt.date.fromisoformat(raw) if raw else default
+        except ValueError:
+            st.session_state["endret_siden"] = default
+    since = st.columns([1, 2])[0].date_input(t("programme.changed_since"), format="DD.MM.YYYY", key="endret_siden",
+                                             max_value=TODAY, help=t("programme.changed_since_help"))
+    filters.to_url("siden", since.isoformat() if since != default else None)
+    if not snaps.empty:
+        st.caption(t("programme.since_default", name=snaps.iloc[0]["name"],
+                     date=fmt.date(snaps.iloc[0]["taken_at"], lang())))
+    changes = q("status_changes_since", dt.datetime.combine(since, dt.time()))
+    changes = changes[changes["measure_id"].isin(measures["id"])] if not changes.empty else changes
+    if changes.empty:
+        st.info(t("programme.no_changes", date=fmt.date(since, lang())))
+    else:
+        d = changes["direction"].value_counts()
+        st.markdown(t("programme.changes_summary", n=len(changes), date=fmt.date(since, lang()),
+                      better=int(d.get("better", 0)), worse=int(d.get("worse", 0)),
+                      completed=int(d.get("completed", 0)),
+                      other=int(len(changes) - d.get("better", 0) - d.get("worse", 0) - d.get("completed", 0))))
+        ct = pd.DataFrame({
+            t("cols.measure"): changes["measure_name"],
+            t("programme.col_then", date=fmt.date(since, lang())): changes["before"].map(
+                lambda s: ui.status_text(s) if isinstance(s, str) else t("programme.no_status")),
+            t("programme.col_now"): changes["after"].map(ui.status_text),
+            t("programme.col_direction"): changes["direction"].map(prog.direction_text),
+            t("cols.progress"): changes["progress"].astype(int),
+            t("programme.col_updates"): changes["updates"].astype(int),
+            t("programme.col_latest"): changes["comment"],
+            t("cols.changed_by"): changes["changed_by"],
+            t("cols.date"): changes["changed_at"].map(lambda x: fmt.date(x, lang())),
+            t("cols.illustrative"): changes["illustrative"].map(ui.yes_no),
+        })
+        st.dataframe(ct, hide_index=True, width="stretch", column_config=prog.progress_config())
+        ui.download_buttons(ct, f"endret-siden-{since.isoformat()}", key="changes_dl")
+        with st.expander(t("programme.all_changes")):
+            single = q("changed_since", dt.datetime.combine(since, dt.time()))
+            single = single[single["measure_id"].isin(measures["id"])]
+            st.dataframe(pd.DataFrame({
+                t("cols.date"): single["changed_at"].map(lambda x: fmt.date(x, lang())),
+                t("cols.measure"): single["measure_name"],
+                t("cols.before"): single["previous_status"].map(lambda s: ui.status_text(s) if isinstance(s, str)
+                                                                else "–"),
+                t("cols.after"): single["status"].map(ui.status_text),
+                t("cols.comment"): single["comment"],
+                t("cols.changed_by"): single["changed_by"],
+                t("cols.illustrative"): single["illustrative"].map(ui.yes_no),
+            }), hide_index=True, width="stretch")
+
+# --- Frozen tertial reports compared with now -------------------------------------------------------
 else:
-    ch = changes.copy()
-    ch["before"] = ch["previous_status"].map(lambda s: ui.status_text(s) if s else "–")
-    ch["after"] = ch["status"].map(ui.status_text)
-    ch["changed_at"] = ch["changed_at"].map(lambda d: fmt.date(d, lang()))
-    ch["illustrative"] = ch["illustrative"].map(ui.yes_no)
-    ct = ch[["changed_at", "measure_name", "before", "after", "comment", "changed_by", "illustrative"]]
-    ct.columns = [t("cols.date"), t("cols.measure"), t("cols.before"), t("cols.after"), t("cols.comment"),
-                  t("cols.changed_by"), t("cols.illustrative")]
-    st.markdown(t("programme.changes_count", n=len(ct)))
-    st.dataframe(ct, hide_index=True, width="stretch")
+    snaps = q("snapshots")
+    if has_role(who, "editor"):
+        with st.expander(t("programme.freeze_heading"), expanded=False):
+            st.markdown(t("programme.freeze_intro"))
+            prog.freeze_form(who, TODAY)
+    if snaps.empty:
+        st.info(t("programme.no_snapshots"))
+    else:
+        labels = {str(r.id): f"{r.name} ({fmt.date(r.taken_at, lang())})" + (
+            f" · {t('common.illustrative')}" if r.illustrative else "") for r in snaps.itertuples()}
+        pick = filters.selectbox(t("programme.snapshot_pick"), list(labels), key="rapport", format_func=labels.get,
+                                 where=st.columns([2, 1])[0])
+        snap = snaps[snaps["id"].astype(str) == pick].iloc[0]
+        st.caption(t("programme.snapshot_meta", who=snap["taken_by"], date=fmt.date(snap["taken_at"], lang()),
+                     n=int(snap["measures"])) + (f" · {snap['note']}" if isinstance(snap["note"], str) else ""))
+        cmp = q("snapshot_compare", int(snap["id"]))
+        cmp = cmp[cmp["measure_id"].isin(measures["id"])]
+        changed = cmp[cmp["changed"]]
+        d = changed["direction"].value_counts()
+        st.markdown(t("programme.compare_summary", n=len(changed), total=len(cmp), better=int(d.get("better", 0)),
+                      worse=int(d.get("worse", 0)), completed=int(d.get("completed", 0)), new=int(d.get("new", 0))))
+        only = st.toggle(t("programme.only_changed"), value=True, key="bare_endret")
+        rows = changed if only else cmp
+        table = pd.DataFrame({
+            t("cols.measure"): rows["measure_name"],
+            t("programme.subprogramme"): rows["subprogramme_number"].astype(int),
+            t("programme.col_snapshot"): rows["status_then"].map(
+                lambda s: ui.status_text(s) if isinstance(s, str) else t("programme.no_status")),
+            t("programme.col_now"): rows["status_now"].map(ui.status_text),
+            t("programme.col_direction"): rows["direction"].map(prog.direction_text),
+            t("programme.col_progress_change"): [
+                ("–" if pd.isna(a) else f"{int(a)} %") + f" → {int(b)} %"
+                for a, b in zip(rows["progress_then"], rows["progress_now"], strict=True)],
+            t("programme.col_comment_then"): rows["comment_then"].fillna(""),
+            t("programme.col_latest"): rows["comment_now"].fillna(""),
+            t("cols.illustrative"): rows["illustrative"].map(ui.yes_no),
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        ui.download_buttons(table, f"tertialrapport-mot-naa-{int(snap['id'])}", key="snapshot_dl")

@@ -1,0 +1,166 @@
+"""Delprogrammer in AppTest: the tree, the views, a measure's detail for viewers and editors,
+a status change with a comment (refused without one), two editors at once, and freezing a report."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from omradesatsing import db, queries
+from omradesatsing.models import AuditEntry, ReportSnapshot, StatusUpdate
+from omradesatsing.permissions import Actor
+from tests.app.conftest import assert_clean, open_page, text_of, ui
+
+pytestmark = pytest.mark.app
+
+EDITOR = Actor("kari", "editor", "Kari Nordmann", frozenset({"olsvik"}))
+SOLHEIM_EDITOR = Actor("siv", "editor", "Siv Berg", frozenset({"solheim"}))
+
+
+def _url() -> str:
+    import os
+
+    return os.environ["DATABASE_URL"]
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    store = tmp_path / "store.db"
+    shutil.copy(_url().removeprefix("sqlite:///"), store)
+    url = f"sqlite:///{store}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return db.make_engine(url)
+
+
+def _measure(engine, name: str) -> dict:
+    return queries.measures(engine).set_index("name").loc[name].to_dict()
+
+
+def _open_measure(measure_id: int, session: dict | None = None):
+    at = open_page("delprogrammer", session=session)
+    at.query_params["tiltak"] = str(measure_id)
+    at.run()
+    return at
+
+
+def test_tree_with_status_words_and_every_subprogramme():
+    at = open_page("delprogrammer")
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert labels == ["✔ I rute", "▲ Risiko", "✖ Ikke i rute", "■ Fullført", "○ Ikke startet"]
+    expanders = [e.label for e in at.expander]
+    assert any(label.startswith("Delprogram 2: Oppvekst og utdanning") for label in expanders)
+    assert len([label for label in expanders if label.startswith("Delprogram ")]) == 4
+    table = at.dataframe[1].value  # Delprogram 2's measures (pillar 4 comes last; the frames follow pillars)
+    every = [df.value for df in at.dataframe]
+    statuses = {s for df in every for s in df[ui("cols.status")]}
+    assert statuses and all(s.split(" ", 1)[1] in {ui(f"status.{k}") for k in
+                                                   ("on_track", "at_risk", "off_track", "completed", "not_started")}
+                            for s in statuses)  # a symbol and a word, never colour alone
+    assert ui("programme.col_latest") in table.columns
+    assert "Følgeforskning ved NORCE og NOVA" in {n for df in every for n in df[ui("cols.measure")]}
+    assert "tertial" in text_of(at)  # the stale line names the current tertial
+
+
+def test_filters_narrow_the_measures():
+    at = open_page("delprogrammer")
+    at.multiselect(key="omrader").set_value(["solheim"]).run()
+    assert_clean(at)
+    names = {n for df in at.dataframe for n in df.value.get(ui("cols.measure"), [])}
+    expected = set(queries.measures(db.make_engine(_url()), "solheim")["name"])
+    assert names == expected and len(expected) < len(queries.measures(db.make_engine(_url())))
+    assert at.query_params["omrader"] in ("solheim", ["solheim"])
+
+
+def test_viewer_sees_detail_and_history_but_no_form():
+    engine = db.make_engine(_url())
+    m = _measure(engine, "Følgeforskning ved NORCE og NOVA")
+    at = _open_measure(m["id"])
+    assert_clean(at)
+    assert "Følgeforskning ved NORCE og NOVA" in [s.value for s in at.subheader]
+    assert ui("programme.history") in text_of(at)
+    history = at.dataframe[-1].value
+    assert len(history) == len(queries.status_history(engine, m["id"]))
+    assert not at.get("form")
+    assert ui("programme.edit_login") in text_of(at)
+
+
+def test_editor_of_another_area_gets_no_form():
+    engine = db.make_engine(_url())
+    m = _measure(engine, "Følgeforskning ved NORCE og NOVA")  # Loddefjord and Olsvik
+    at = _open_measure(m["id"], session={"actor": SOLHEIM_EDITOR})
+    assert not at.get("form")
+    assert ui("programme.not_your_area") in text_of(at)
+
+
+def test_editor_changes_a_status_only_with_a_comment_and_sees_it_in_the_history(own_store):
+    m = _measure(own_store, "Følgeforskning ved NORCE og NOVA")
+    before = len(queries.status_history(own_store, m["id"]))
+    at = _open_measure(m["id"], session={"actor": EDITOR})
+    assert_clean(at)
+    mid = m["id"]
+    at.selectbox(key=f"sf_status_{mid}").set_value("off_track")
+    at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()
+    assert "Kommentar må fylles ut" in " ".join(e.value for e in at.error)
+    assert len(queries.status_history(own_store, mid)) == before  # nothing stored
+    at.selectbox(key=f"sf_status_{mid}").set_value("off_track")
+    at.text_area(key=f"sf_comment_{mid}").set_value("NOVA-rapporten er forsinket til februar.")
+    at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()
+    assert_clean(at)
+    assert ui("programme.saved").split("«")[0] in " ".join(s.value for s in at.success)
+    history = at.dataframe[-1].value
+    assert history.iloc[0][ui("cols.comment")] == "NOVA-rapporten er forsinket til februar."
+    assert history.iloc[0][ui("cols.after")].endswith(ui("status.off_track"))
+    assert history.iloc[0][ui("cols.changed_by")] == "Kari Nordmann"
+    with db.session_scope(own_store) as s:
+        assert s.query(StatusUpdate).filter_by(measure_id=mid).count() == before + 1
+        assert s.query(AuditEntry).filter_by(entity="measure", username="kari").count() == 1
+
+
+def test_the_second_of_two_editors_is_refused_and_shown_the_first_change(own_store):
+    from omradesatsing import commands
+
+    m = _measure(own_store, "Følgeforskning ved NORCE og NOVA")
+    mid = m["id"]
+    at = _open_measure(mid, session={"actor": EDITOR})  # the form is open at this version
+    other = Actor("per", "editor", "Per Hansen", frozenset({"loddefjord"}))
+    commands.update_measure_status(own_store, other, mid, status="completed", progress=100,
+                                   comment="Sluttrapport levert.", expected_version=int(m["version"]))
+    at.selectbox(key=f"sf_status_{mid}").set_value("at_risk")
+    at.text_area(key=f"sf_comment_{mid}").set_value("Mangler data.")
+    at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "Per Hansen" in shown and "Sluttrapport levert." in shown and "Ikke lagret" in shown
+    assert _measure(own_store, "Følgeforskning ved NORCE og NOVA")["status"] == "completed"
+
+
+def test_changed_since_and_reports_views():
+    at = open_page("delprogrammer")
+    at.radio(key="visning").set_value("endret").run()
+    assert_clean(at)
+    body = text_of(at)
+    assert "har fått ny status siden" in body
+    table = at.dataframe[0].value
+    assert ui("programme.col_now") in table.columns and ui("programme.col_direction") in table.columns
+    at.radio(key="visning").set_value("rapporter").run()
+    assert_clean(at)
+    assert "er endret siden rapporten" in text_of(at)
+    assert not at.get("form")  # viewers cannot freeze a report
+    at.radio(key="visning").set_value("tidslinje").run()
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 4  # one timeline per subprogramme
+
+
+def test_editor_freezes_a_report(own_store):
+    at = open_page("delprogrammer", session={"actor": EDITOR})
+    at.radio(key="visning").set_value("rapporter").run()
+    at.text_input(key="freeze_name").set_value("Tertialrapport 3 2026")
+    at.button(key=f"FormSubmitter:freeze_form-{ui('programme.freeze_button')}").click().run()
+    assert_clean(at)
+    with db.session_scope(own_store) as s:
+        snap = s.query(ReportSnapshot).filter_by(name="Tertialrapport 3 2026", taken_by="Kari Nordmann").one()
+        snap_id = snap.id
+    assert at.selectbox(key="rapport").value == str(snap_id)  # the new report is shown at once
+    assert "0 av" in text_of(at)  # nothing has changed since a report frozen just now
