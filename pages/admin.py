@@ -1,20 +1,104 @@
-"""Admin: behind the login gate in app.py. Editing tools arrive with later work."""
+"""Admin: behind the login gate in app.py (editor or admin). Editors see where to edit and what
+the store holds; admins also manage users (role, areas, login) and read the audit log. The core
+(omradesatsing.users) checks the admin role again on every call."""
 
 from components.shell import ensure_frame
 
 ensure_frame()
 
+import json  # noqa: E402
+
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import shell  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import t  # noqa: E402
+from components import shell, ui  # noqa: E402
+from components.data import current_engine, q  # noqa: E402
+from components.i18n import lang, t  # noqa: E402
+from omradesatsing import auth, users  # noqa: E402
+from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing.models import ROLES  # noqa: E402
+from omradesatsing.permissions import PermissionDenied, has_role  # noqa: E402
 
 who = shell.actor()
 shell.header("admin.title")
 st.markdown(t("admin.welcome", name=who.display_name, role=t(f"roles.{who.role}")))
-st.info(t("admin.placeholder"), icon=":material/construction:")
-st.subheader(t("admin.store_heading"))
+st.markdown(t("admin.editor_info"))
+
+areas = q("areas")
+names = dict(zip(areas["slug"], areas["name"], strict=True))
+
+if has_role(who, "admin"):
+    message = st.session_state.pop("admin_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+    engine = current_engine()
+    st.header(t("admin.users_heading"))
+    people = users.list_users(engine, who)
+    table = pd.DataFrame({
+        t("admin.col_username"): [u["username"] for u in people],
+        t("admin.col_name"): [u["display_name"] for u in people],
+        t("admin.col_role"): [t(f"roles.{u['role']}") for u in people],
+        t("cols.areas"): [", ".join(names.get(s, s) for s in u["areas"]) for u in people],
+        t("admin.col_active"): [ui.yes_no(u["active"]) for u in people],
+        t("admin.col_login"): [t("admin.login_sso") if u["sso_only"] else t("admin.login_password") for u in people],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    new_col, edit_col = st.columns(2)
+    with new_col, st.form("new_user", clear_on_submit=False):
+        st.markdown(f"**{t('admin.new_user')}**")
+        username = st.text_input(t("admin.col_username"), key="nu_username")
+        display = st.text_input(t("admin.col_name"), key="nu_name")
+        password = st.text_input(t("login.password"), type="password", key="nu_password",
+                                 help=t("admin.password_help", n=auth.MIN_PASSWORD_LENGTH))
+        role = st.selectbox(t("admin.col_role"), ROLES, index=1, format_func=lambda r: t(f"roles.{r}"), key="nu_role")
+        chosen = st.multiselect(t("cols.areas"), list(names), format_func=names.get, key="nu_areas")
+        if st.form_submit_button(t("admin.create"), type="primary", icon=":material/person_add:"):
+            try:
+                users.add_user(engine, who, username, password, role=role, display_name=display or None,
+                               area_slugs=tuple(chosen))
+            except (auth.UserError, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                for key in ("nu_username", "nu_name", "nu_password", "nu_areas"):
+                    st.session_state.pop(key, None)
+                st.session_state["admin_flash"] = t("admin.created", name=username.strip().lower())
+                st.rerun()
+    with edit_col:
+        usernames = [u["username"] for u in people]
+        if usernames:
+            pick = st.selectbox(t("admin.edit_user"), usernames, key="eu_pick")
+            current = next(u for u in people if u["username"] == pick)
+            with st.form(f"edit_user_{pick}"):
+                role = st.selectbox(t("admin.col_role"), ROLES, index=ROLES.index(current["role"]),
+                                    format_func=lambda r: t(f"roles.{r}"))
+                chosen = st.multiselect(t("cols.areas"), list(names), default=[s for s in current["areas"] if s in names],
+                                        format_func=names.get)
+                active = st.checkbox(t("admin.may_log_in"), value=bool(current["active"]))
+                if st.form_submit_button(t("admin.save_user"), icon=":material/save:"):
+                    try:
+                        users.update_user(engine, who, pick, role=role, area_slugs=tuple(chosen), active=active)
+                    except (auth.UserError, PermissionDenied) as exc:
+                        st.error(str(exc))
+                    else:
+                        st.session_state["admin_flash"] = t("admin.saved", name=pick)
+                        st.rerun()
+    st.caption(t("admin.users_note"))
+
+    st.header(t("admin.audit_heading"))
+    log = users.audit_log(engine, who)
+    audit = pd.DataFrame({
+        t("cols.date"): [fmt.date(r["at"], lang()) + f" {r['at']:%H:%M}" for r in log],
+        t("admin.col_username"): [r["username"] for r in log],
+        t("admin.col_action"): [r["action"] for r in log],
+        t("admin.col_entity"): [f"{r['entity']} {r['entity_id'] or ''}".strip() for r in log],
+        t("admin.col_detail"): [json.dumps(r["detail"], ensure_ascii=False, default=str) if r["detail"] else ""
+                                for r in log],
+    })
+    st.dataframe(audit, hide_index=True, width="stretch")
+    ui.download_buttons(audit, "endringslogg", key="audit_dl")
+
+st.header(t("admin.store_heading"))
 summary = q("store_summary")
 st.dataframe({t("admin.col_table"): [t(f"admin.count_{k}") for k in summary],
               t("admin.col_rows"): list(summary.values())}, hide_index=True)

@@ -164,3 +164,26 @@ def test_editor_freezes_a_report(own_store):
         snap_id = snap.id
     assert at.selectbox(key="rapport").value == str(snap_id)  # the new report is shown at once
     assert "0 av" in text_of(at)  # nothing has changed since a report frozen just now
+
+
+def test_admin_page_manages_users_and_shows_the_audit_log(own_store):
+    from omradesatsing import auth
+
+    auth.create_user(own_store, "ola", "et langt passord", role="admin", display_name="Ola Admin")
+    admin = Actor("ola", "admin", "Ola Admin")
+    at = open_page("admin", session={"actor": admin})
+    assert_clean(at)
+    assert ui("admin.users_heading") in [h.value for h in at.header]
+    at.text_input(key="nu_username").set_value("siv")
+    at.text_input(key="nu_password").set_value("kort")
+    at.button(key=f"FormSubmitter:new_user-{ui('admin.create')}").click().run()
+    assert "minst 10 tegn" in " ".join(e.value for e in at.error)
+    at.text_input(key="nu_password").set_value("et langt passord")
+    at.multiselect(key="nu_areas").set_value(["solheim"])
+    at.button(key=f"FormSubmitter:new_user-{ui('admin.create')}").click().run()
+    assert_clean(at)
+    listed = at.dataframe[0].value
+    assert "siv" in set(listed[ui("admin.col_username")])
+    assert auth.authenticate(own_store, "siv", "et langt passord").area_slugs == frozenset({"solheim"})
+    audit = at.dataframe[1].value
+    assert "ola" in set(audit[ui("admin.col_username")])  # the admin who created the user

@@ -102,7 +102,7 @@ def test_admin_requires_login():
     at = open_page("admin")
     assert_clean(at)
     assert at.title[0].value == ui("login.title")
-    assert ui("admin.placeholder") not in text_of(at)
+    assert ui("admin.editor_info") not in text_of(at)
     assert len(at.text_input) == 2
 
 
