@@ -60,6 +60,7 @@ def test_every_key_used_in_code_exists():
     missing = set()
     for path in files:
         for key in re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""", path.read_text(encoding="utf-8")):
-            if key not in nb:
+            # t("programme.view_" + v) builds the key: at least one key must start with the prefix
+            if key not in nb and not (key.endswith("_") and any(k.startswith(key) for k in nb)):
                 missing.add(f"{path.name}: {key}")
     assert missing == set()
