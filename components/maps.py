@@ -265,7 +265,7 @@ def points_legend_html(rows: list[tuple[list[int], str]], title: str) -> str:
 
 def investment_detail(r) -> None:
     """The side panel for a clicked investment: amounts, status, years, funding and photos."""
-    st.subheader(r["name"])
+    st.subheader(ui.plain(r["name"]))
     project_facts(r)
     photos(r)
 

@@ -116,8 +116,8 @@ def project_detail(r) -> None:
     """Description, a small map, years, amounts, funding, status and before/after photos."""
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(r["name"])
-        st.markdown(f"**{r['area_name']}**")
+        st.subheader(ui.plain(r["name"]))
+        st.markdown(f"**{ui.plain(r['area_name'])}**")
         maps.project_facts(r)
     with right:
         if pd.notna(r["lon"]) and pd.notna(r["lat"]):
@@ -210,7 +210,7 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
     # Keep the input while it is invalid (above); after a save, an empty form for the next project.
     for key in [k for k in st.session_state if str(k).startswith("pf_") and str(k).endswith(f"_{suffix}")]:
         del st.session_state[key]
-    st.session_state[FLASH_KEY] = t("investments.form_saved", name=name.strip())
+    st.session_state[FLASH_KEY] = t("investments.form_saved", name=ui.plain(name.strip()))
     st.query_params["prosjekt"] = str(new_id)
     st.rerun()
 

@@ -147,8 +147,8 @@ def status_form(who: Actor, m: dict) -> None:
     stale_key = f"measure_stale_{mid}"
     if stale_key in st.session_state:
         other = st.session_state[stale_key]
-        st.error(t("programme.stale_edit", who=other["changed_by"], when=fmt.date(other["changed_at"], lang()),
-                   status=ui.status_text(other["status"]), comment=other["comment"]),
+        st.error(t("programme.stale_edit", who=ui.plain(other["changed_by"]), when=fmt.date(other["changed_at"], lang()),
+                   status=ui.status_text(other["status"]), comment=ui.plain(other["comment"])),
                  icon=":material/sync_problem:")
         if st.button(t("programme.reload"), key=f"reload_{mid}", icon=":material/refresh:"):
             st.session_state.pop(stale_key, None)
@@ -182,7 +182,7 @@ def status_form(who: Actor, m: dict) -> None:
             invalidate()
             for key in (opened_key, f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
                 st.session_state.pop(key, None)
-            st.session_state[FLASH_KEY] = t("programme.saved", name=m["name"])
+            st.session_state[FLASH_KEY] = t("programme.saved", name=ui.plain(m["name"]))
             st.rerun()
 
 
@@ -239,7 +239,7 @@ def freeze_form(who: Actor, today: dt.date) -> None:
             st.error(str(exc))
         else:
             invalidate()
-            st.session_state[FLASH_KEY] = t("programme.frozen", name=name)
+            st.session_state[FLASH_KEY] = t("programme.frozen", name=ui.plain(name))
             st.session_state["rapport"] = str(snap_id)
             st.rerun()
 
@@ -259,7 +259,7 @@ def history_table(measure_id: int) -> pd.DataFrame:
 
 def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> None:
     """One measure: status, progress, where, who, when, what it aims to move, milestones and history."""
-    st.subheader(m["name"])
+    st.subheader(ui.plain(m["name"]))
     st.markdown(f"{ui.status_badge(m['status'])} · {t('cols.progress')}: **{int(m['progress'])} %** · "
                 f"{m['subprogramme_name']}")
     st.progress(int(m["progress"]) / 100, text=t("programme.progress_text", p=int(m["progress"])))
@@ -277,7 +277,7 @@ def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], t
         st.markdown(f"**{t('programme.aims')}:** {links}")
         st.caption(t("programme.aims_note"))
     if isinstance(m["latest_comment"], str):
-        st.markdown(t("programme.latest", comment=m["latest_comment"], who=m["latest_by"],
+        st.markdown(t("programme.latest", comment=ui.plain(m["latest_comment"]), who=ui.plain(m["latest_by"]),
                       when=fmt.date(m["latest_at"], lang())))
     ui.caption_source(m["source_title"], None, bool(m["illustrative"] or m["status_illustrative"]))
     mine = ms[ms["measure_id"] == m["id"]]

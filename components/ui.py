@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,15 @@ STATUS_SYMBOL = {"on_track": "✔", "at_risk": "▲", "off_track": "✖", "compl
 STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "completed": "blue",
                  "not_started": "gray"}
 STATE_COLOUR = {"active": "green", "preproject": "violet", "ended": "gray"}
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain(text) -> str:
+    """User-entered text made safe inside Streamlit markdown: every markdown, directive
+    (``:red[…]``, ``:material/…:``) and HTML character is escaped, so it shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def status_text(status: str) -> str:

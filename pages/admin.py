@@ -21,7 +21,7 @@ from omradesatsing.permissions import PermissionDenied, has_role  # noqa: E402
 
 who = shell.actor()
 shell.header("admin.title")
-st.markdown(t("admin.welcome", name=who.display_name, role=t(f"roles.{who.role}")))
+st.markdown(t("admin.welcome", name=ui.plain(who.display_name), role=t(f"roles.{who.role}")))
 st.markdown(t("admin.editor_info"))
 
 areas = q("areas")
@@ -62,7 +62,7 @@ if has_role(who, "admin"):
             else:
                 for key in ("nu_username", "nu_name", "nu_password", "nu_areas"):
                     st.session_state.pop(key, None)
-                st.session_state["admin_flash"] = t("admin.created", name=username.strip().lower())
+                st.session_state["admin_flash"] = t("admin.created", name=ui.plain(username.strip().lower()))
                 st.rerun()
     with edit_col:
         usernames = [u["username"] for u in people]
@@ -81,7 +81,7 @@ if has_role(who, "admin"):
                     except (auth.UserError, PermissionDenied) as exc:
                         st.error(str(exc))
                     else:
-                        st.session_state["admin_flash"] = t("admin.saved", name=pick)
+                        st.session_state["admin_flash"] = t("admin.saved", name=ui.plain(pick))
                         st.rerun()
     st.caption(t("admin.users_note"))
 

@@ -211,8 +211,8 @@ else:
         pick = filters.selectbox(t("programme.snapshot_pick"), list(labels), key="rapport", format_func=labels.get,
                                  where=st.columns([2, 1])[0])
         snap = snaps[snaps["id"].astype(str) == pick].iloc[0]
-        st.caption(t("programme.snapshot_meta", who=snap["taken_by"], date=fmt.date(snap["taken_at"], lang()),
-                     n=int(snap["measures"])) + (f" · {snap['note']}" if isinstance(snap["note"], str) else ""))
+        st.caption(t("programme.snapshot_meta", who=ui.plain(snap["taken_by"]), date=fmt.date(snap["taken_at"], lang()),
+                     n=int(snap["measures"])) + (f" · {ui.plain(snap['note'])}" if isinstance(snap["note"], str) else ""))
         cmp = q("snapshot_compare", int(snap["id"]))
         cmp = cmp[cmp["measure_id"].isin(measures["id"])]
         changed = cmp[cmp["changed"]]

@@ -132,7 +132,7 @@ def test_the_second_of_two_editors_is_refused_and_shown_the_first_change(own_sto
     at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()
     assert not at.exception
     shown = " ".join(e.value for e in at.error)
-    assert "Per Hansen" in shown and "Sluttrapport levert." in shown and "Ikke lagret" in shown
+    assert "Per Hansen" in shown and "Sluttrapport levert" in shown and "Ikke lagret" in shown
     assert _measure(own_store, "Følgeforskning ved NORCE og NOVA")["status"] == "completed"
 
 
@@ -187,3 +187,17 @@ def test_admin_page_manages_users_and_shows_the_audit_log(own_store):
     assert auth.authenticate(own_store, "siv", "et langt passord").area_slugs == frozenset({"solheim"})
     audit = at.dataframe[1].value
     assert "ola" in set(audit[ui("admin.col_username")])  # the admin who created the user
+
+
+def test_user_text_is_shown_as_typed_not_as_markdown_or_html(own_store):
+    from omradesatsing import commands
+
+    m = _measure(own_store, "Følgeforskning ved NORCE og NOVA")
+    nasty = "<script>alert(1)</script> ![x](http://example.com/x.png) :red[rød] **fet**"
+    commands.update_measure_status(own_store, EDITOR, m["id"], status="at_risk", progress=50, comment=nasty,
+                                   expected_version=int(m["version"]))
+    at = _open_measure(m["id"])
+    assert_clean(at)
+    latest = next(md.value for md in at.markdown if ui("programme.col_latest") in md.value)
+    assert "<script>" not in latest and "![x](" not in latest and ":red[" not in latest and "**fet**" not in latest
+    assert r"\<script\>" in latest and r"\!\[x\]" in latest  # escaped, so the reader sees the characters
