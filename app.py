@@ -54,11 +54,22 @@ REQUIRED_ROLE = {pages["admin"].url_path: "editor"}
 
 def login_form() -> None:
     st.title(t("login.title"))
+    who = shell.actor()
+    if who.is_authenticated:  # signed in (e.g. through single sign-on) but without an editor role
+        st.error(t("login.no_access"))
+        return
     st.markdown(t("login.intro"))
+    if shell.sso_configured():
+        available = shell.sso_available()
+        st.button(t("login.sso"), key="sso_login", type="primary", icon=":material/badge:", on_click=st.login,
+                  disabled=not available)
+        if not available:
+            st.warning(t("login.sso_unavailable"), icon=":material/cloud_off:")
+        st.caption(t("login.sso_or_password"))
     with st.form("login", enter_to_submit=True):
         username = st.text_input(t("login.username"), autocomplete="username")
         password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
-        submitted = st.form_submit_button(t("login.submit"), type="primary")
+        submitted = st.form_submit_button(t("login.submit"), type="secondary" if shell.sso_configured() else "primary")
     if submitted:
         from components.data import current_engine
 
@@ -80,7 +91,9 @@ with st.sidebar:
     who = shell.actor()
     if who.is_authenticated:
         st.caption(t("login.signed_in_as", name=who.display_name, role=t(f"roles.{who.role}")))
-        if st.button(t("login.sign_out"), key="sign_out", icon=":material/logout:"):
+        if shell.is_sso_session():
+            st.button(t("login.sign_out"), key="sign_out", icon=":material/logout:", on_click=shell.sso_sign_out)
+        elif st.button(t("login.sign_out"), key="sign_out", icon=":material/logout:"):
             shell.sign_out()
             st.rerun()
 

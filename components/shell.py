@@ -8,7 +8,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from components.i18n import t
 from omradesatsing.permissions import ANONYMOUS, Actor
 
-ACTOR_KEY = "actor"
+ACTOR_KEY = "actor"  # a built-in account signed in with username and password
+SSO_KEY = "sso_actor"  # (subject, Actor) for a person signed in through st.login
 
 
 def ensure_frame() -> None:
@@ -35,17 +36,92 @@ def style() -> None:
     st.html(_CSS)
 
 
+def sso_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (st.login is set up)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all, or one that cannot be read
+        return False
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _reachable(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - the configured provider
+            return response.status == 200
+    except Exception:  # noqa: BLE001 - any failure means: not now
+        return False
+
+
+def sso_available() -> bool:
+    """The identity provider answers (checked at most once a minute). Otherwise st.login would end
+    on a bare "Authentication error" page, so the sign-in button is disabled with a message."""
+    url = st.secrets["auth"].get("server_metadata_url")
+    return _reachable(str(url)) if url else True
+
+
+def _sso_claims() -> dict | None:
+    if not sso_configured():
+        return None
+    try:
+        claims = st.user.to_dict()
+    except Exception:  # noqa: BLE001 - st.user is unavailable outside a browser session
+        return None
+    return claims if claims.get("is_logged_in") else None
+
+
+def sso_actor() -> Actor | None:
+    """The person signed in through single sign-on, with role and areas from the token's claims
+    (computed once per session; the sign-in is written to the audit log then)."""
+    claims = _sso_claims()
+    if claims is None:
+        st.session_state.pop(SSO_KEY, None)
+        return None
+    subject = str(claims.get("sub") or claims.get("email"))
+    cached = st.session_state.get(SSO_KEY)
+    if cached and cached[0] == subject:
+        return cached[1]
+    from components.data import current_engine, q
+    from omradesatsing import auth, sso
+
+    try:
+        settings = sso.SsoSettings.from_mapping(st.secrets.get("omradesatsing_sso"))
+        who = sso.actor_from_claims(claims, settings, q("areas")["slug"])
+    except ValueError:
+        return None
+    auth.record_sso_login(current_engine(), who)
+    st.session_state[SSO_KEY] = (subject, who)
+    return who
+
+
 def actor() -> Actor:
     value = st.session_state.get(ACTOR_KEY)
-    return value if isinstance(value, Actor) else ANONYMOUS
+    if isinstance(value, Actor):
+        return value
+    return sso_actor() or ANONYMOUS
 
 
 def sign_in(who: Actor) -> None:
     st.session_state[ACTOR_KEY] = who
 
 
+def is_sso_session() -> bool:
+    """Signed in through single sign-on (and not with a built-in account on top)."""
+    return not isinstance(st.session_state.get(ACTOR_KEY), Actor) and _sso_claims() is not None
+
+
 def sign_out() -> None:
+    """Built-in accounts: forget the actor (the caller reruns)."""
     st.session_state.pop(ACTOR_KEY, None)
+
+
+def sso_sign_out() -> None:
+    """Single sign-on: end the session here and at the provider (a button callback: st.logout
+    redirects, so no rerun may follow it)."""
+    st.session_state.pop(SSO_KEY, None)
+    st.logout()
 
 
 def header(title_key: str, intro_key: str | None = None) -> None:

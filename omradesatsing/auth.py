@@ -84,3 +84,10 @@ def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
         session.add(AuditEntry(username=username, action="login", entity="user", entity_id=str(user.id)))
         return Actor(username=user.username, role=user.role, display_name=user.display_name,
                      area_slugs=frozenset(slugs))
+
+
+def record_sso_login(engine: Engine, who: Actor) -> None:
+    """One audit row when someone signs in through single sign-on (their role as mapped then)."""
+    with db.session_scope(engine) as session:
+        session.add(AuditEntry(username=who.username, action="login_sso", entity="user", entity_id=None,
+                               detail={"role": who.role, "areas": sorted(who.area_slugs)}))

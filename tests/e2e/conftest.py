@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -34,11 +34,12 @@ def _free_port() -> int:
 class AppServer:
     """One `streamlit run app.py` process on 127.0.0.1 with its own copy of the seeded store."""
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, *, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
+        """``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a server with SSO)."""
         self.dir = Path(tempfile.mkdtemp(prefix="e2e-"))
         db = self.dir / "store.db"
         shutil.copy(store, db)
-        self.port = _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.dir / "server.log"
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "OMRADESATSING_BASEMAP": "none"}
@@ -46,7 +47,7 @@ class AppServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
                  "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
