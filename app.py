@@ -24,7 +24,11 @@ log = logging.getLogger("omradesatsing.app")
 LANG_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 with st.sidebar:
-    filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY, horizontal=True)
+    chosen_lang = filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY,
+                                horizontal=True)
+    # The page's language for screen readers after a switch on the page (asgi_app.py sets it in the
+    # HTML from ?lang= before any script runs; this keeps it right afterwards).
+    st.html(f"<script>document.documentElement.lang = '{chosen_lang}';</script>", unsafe_allow_javascript=True)
 
 PAGES = {
     "oversikt": (":material/dashboard:", True),
