@@ -122,3 +122,41 @@ def test_write_the_accessibility_statement_draft():
     (docs / "tilgjengelighetserklaering.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert all(not [v for v in vs if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN]
                for vs in RESULTS.values())
+
+
+# --- Keyboard only ---------------------------------------------------------------------------------
+
+
+def _tab_to(page, predicate_js: str, limit: int = 80) -> bool:
+    """Press Tab until the focused element satisfies ``predicate_js`` (a function of the element)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(({predicate_js}))(document.activeElement)"):
+            return True
+    return False
+
+
+def test_keyboard_only_menu_language_and_view(server, page):
+    open_url(page, server.url + "/")
+    # the page menu: reach "Delprogrammer" with Tab and open it with Enter
+    assert _tab_to(page, "el => el.tagName === 'A' && el.textContent.includes('Delprogrammer')")
+    page.keyboard.press("Enter")
+    wait_for_app_run(page)
+    page.wait_for_url("**/delprogrammer")
+    # the view choice: reach the radio group, move to "Tidslinje" with an arrow key
+    assert _tab_to(page, "el => el.type === 'radio' && el.closest('[role=radiogroup]')"
+                         " && el.closest('[role=radiogroup]').textContent.includes('Tidslinje')")
+    page.keyboard.press("ArrowRight")
+    wait_for_app_run(page)
+    page.wait_for_selector("[data-testid='stVegaLiteChart']")
+    assert "visning=tidslinje" in page.url
+    # focus is visible: the focused control has an outline or a box shadow
+    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                          " return [s.outlineStyle, s.boxShadow]; })()")
+    assert style[0] != "none" or style[1] != "none", style
+    # the language: reach the radio for Nynorsk and choose it with the keyboard
+    assert _tab_to(page, "el => el.type === 'radio' && el.closest('[role=radiogroup]')"
+                         " && el.closest('[role=radiogroup]').textContent.includes('Nynorsk')")
+    page.keyboard.press("ArrowRight")
+    wait_for_app_run(page)
+    page.wait_for_function("document.documentElement.lang === 'nn'")
