@@ -108,8 +108,11 @@ try:
     else:
         nav.run()
 except (OperationalError, ProgrammingError) as exc:
-    log.error("database error: %s", exc.__class__.__name__)
-    st.error(t("errors.db_unavailable"), icon=":material/cloud_off:")
+    log.error("database error: %s", exc.__class__.__name__)  # the class only: a message may hold a URL
+    if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+        st.error(t("errors.db_read_only"), icon=":material/edit_off:")
+    else:
+        st.error(t("errors.db_unavailable"), icon=":material/cloud_off:")
 except Exception:  # noqa: BLE001 - no traceback reaches a user; it goes to the server log
     log.exception("page failed")
     st.error(t("errors.unexpected"), icon=":material/error:")

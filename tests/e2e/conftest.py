@@ -34,15 +34,18 @@ def free_port() -> int:
 class AppServer:
     """One `streamlit run app.py` process on 127.0.0.1 with its own copy of the seeded store."""
 
-    def __init__(self, store: Path, *, port: int | None = None, extra_args: tuple[str, ...] = ()) -> None:
-        """``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a server with SSO)."""
+    def __init__(self, store: Path | None, *, port: int | None = None, extra_args: tuple[str, ...] = (),
+                 database_url: str | None = None) -> None:
+        """``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a server with SSO);
+        ``database_url`` serves another store instead of a copy of ``store`` (e.g. PostgreSQL)."""
         self.dir = Path(tempfile.mkdtemp(prefix="e2e-"))
         db = self.dir / "store.db"
-        shutil.copy(store, db)
+        if store is not None:
+            shutil.copy(store, db)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.dir / "server.log"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "OMRADESATSING_BASEMAP": "none"}
+        env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{db}", "OMRADESATSING_BASEMAP": "none"}
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", "asgi_app.py", "--server.port", str(self.port),
