@@ -98,6 +98,25 @@ def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
+def yes_no_all(flags) -> list[str]:
+    """``yes_no`` for a whole column (one catalogue lookup, not one per row)."""
+    yes, no = t("common.yes"), t("common.no")
+    return [yes if bool(f) else no for f in flags]
+
+
+def mnok_all(values) -> list[str]:
+    """``mnok`` for a whole column: the language read once, each distinct amount formatted once."""
+    language = lang()
+    done: dict = {}
+    out = []
+    for nok in values:
+        key = None if pd.isna(nok) else int(nok)
+        if key not in done:
+            done[key] = fmt.million_kroner(key, 1, language)
+        out.append(done[key])
+    return out
+
+
 def mnok(nok) -> str:
     """Whole kroner shown as ``12,7 mill. kr`` in the session's language."""
     return fmt.million_kroner(None if pd.isna(nok) else int(nok), 1, lang())

@@ -61,7 +61,7 @@ else:
     by_area["label"] = by_area["area_name"]
     top = by_area.sort_values("budget_nok", ascending=False).iloc[0]
     st.subheader(t("investments.per_area_heading"))
-    charts.altair(money.budget_spent_chart(by_area, label="label"), "per_area")
+    charts.altair(money.budget_spent_spec(by_area, label="label", language=lang()), "per_area")
     st.markdown(t("investments.caption", area=top["label"], amount=ui.mnok(top["budget_nok"]), total=ui.mnok(budget),
                   spent=ui.mnok(spent)))
     tab_cat, tab_fund, tab_year, tab_status = st.tabs([t("investments.tab_category"), t("investments.tab_funding"),
@@ -72,7 +72,7 @@ else:
             df = q("money_totals", by, **scope)
             df["label"] = df["key"].map(lambda k, w=word: t(w + k) if w else str(int(k)))
             first = df.sort_values("budget_nok", ascending=False).iloc[0]
-            charts.altair(money.budget_spent_chart(df, label="label"), f"by_{by}")
+            charts.altair(money.budget_spent_spec(df, label="label", language=lang()), f"by_{by}")
             st.markdown(t(f"investments.caption_{by}", label=first["label"], amount=ui.mnok(first["budget_nok"]),
                           total=ui.mnok(budget)))
     st.markdown(ui.illustrative_badge() + " " + t("investments.amounts_note"))
@@ -116,13 +116,13 @@ st.markdown(t("investments.grants_intro"))
 gtot = q("grant_totals")
 gtot["kind"] = ["illustrative" if i else ("derived" if d else "real") for i, d in zip(gtot["illustrative"],
                                                                                      gtot["derived"], strict=True)]
-charts.altair(money.grants_chart(gtot), "grants")
+charts.altair(money.grants_spec(gtot, language=lang()), "grants")
 real = gtot[gtot["kind"] != "illustrative"]  # published, and derived from published figures
 st.markdown(t("investments.grants_caption", first=int(gtot["year"].min()), last=int(gtot["year"].max()),
               real=ui.mnok(real["amount_nok"].sum()), years=real["year"].nunique(),
               illustrative=gtot.loc[gtot["kind"] == "illustrative", "year"].nunique()))
 g = q("grants").copy()
-g["amount"] = g["amount_nok"].map(ui.mnok)
+g["amount"] = ui.mnok_all(g["amount_nok"])
 g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (
     t("investments.derived") if r["derived"] else t("common.real")), axis=1)
 g["status"] = g["status"].map(lambda s: t("grant_status." + s))
@@ -152,13 +152,14 @@ if search.strip():
 shown = shown.reset_index(drop=True)
 st.caption(t("investments.projects_count", n=len(shown), total=len(invest)))
 p = shown.copy()
-p["budget"] = p["budget_nok"].map(ui.mnok)
-p["spent"] = p["spent_nok"].map(ui.mnok)
-p["category"] = p["category"].map(lambda c: t("category." + c))
-p["funding_source"] = p["funding_source"].map(lambda c: t("funding." + c))
-p["status"] = p["status"].map(lambda s: t("investment_status." + s))
+p["budget"] = ui.mnok_all(p["budget_nok"])
+p["spent"] = ui.mnok_all(p["spent_nok"])
+# one lookup per code, not per row (2,000 projects)
+p["category"] = p["category"].map({c: t("category." + c) for c in INVESTMENT_CATEGORIES})
+p["funding_source"] = p["funding_source"].map({c: t("funding." + c) for c in FUNDING_SOURCES})
+p["status"] = p["status"].map({c: t("investment_status." + c) for c in INVESTMENT_STATUSES})
 p["years"] = [ui.period_text(a, b) for a, b in zip(p["start_year"], p["end_year"], strict=True)]
-p["illustrative"] = p["illustrative"].map(ui.yes_no)
+p["illustrative"] = ui.yes_no_all(p["illustrative"])
 pt = p[["name", "area_name", "category", "funding_source", "budget", "spent", "years", "status", "illustrative",
         "source_title", "licence"]]
 pt.columns = [t("cols.project"), t("cols.area"), t("cols.category"), t("cols.funding"), t("cols.budget"),

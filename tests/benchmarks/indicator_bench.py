@@ -52,17 +52,13 @@ def query_times(url: str, runs: int) -> dict[str, float]:
 
 def page_times(url: str, runs: int) -> dict[str, float]:
     import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
-    original = PagesManager.__init__
+    from tests.benchmarks.large_store import navigation_mode
 
-    def init(self, *a, **k):
-        original(self, *a, **k)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    mode = navigation_mode()
+    mode.__enter__()
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
@@ -85,7 +81,7 @@ def page_times(url: str, runs: int) -> dict[str, float]:
         areas.append(run())
         at.session_state["profil"] = ["solheim", "olsvik", "loddefjord", "ytre-arna", "slettebakken"][i % 5]
         profile.append(run())
-    PagesManager.__init__ = original
+    mode.__exit__(None, None, None)
     at.session_state["spenn"] = "delomraade"
     other_level = run()
     return {"first run, empty caches": first, "rerun, warm caches": warm,

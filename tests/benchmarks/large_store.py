@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import shapely
@@ -122,6 +123,34 @@ def add_generated_indicators(url: str, n: int = 100, *, years: range = range(200
     return written
 
 
+def _benchmark_source(conn) -> int:
+    source_id = conn.execute(select(Source.id).where(Source.key == "benchmark")).scalar()
+    if source_id is None:
+        source_id = conn.execute(insert(Source).values(
+            key="benchmark", title="Benchmark – genererte data, ikke fakta", publisher="tests/benchmarks",
+            licence="CC0", illustrative=True).returning(Source.id)).scalar_one()
+    return source_id
+
+
+@contextmanager
+def navigation_mode():
+    """AppTest resets Streamlit's PagesManager per run; keep it in st.navigation mode (as a warm
+    server is) so switch_page reaches our pages through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *a, **k):
+        original(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original
+
+
 def add_generated_investments(url: str, n: int = 2000, *, seed: int = 5) -> int:
     """Add ``n`` illustrative projects spread over the areas (benchmark source), with points."""
     from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES, Area, Investment
@@ -129,11 +158,7 @@ def add_generated_investments(url: str, n: int = 2000, *, seed: int = 5) -> int:
     rng = random.Random(seed)
     engine = db.make_engine(url)
     with engine.begin() as conn:
-        source_id = conn.execute(select(Source.id).where(Source.key == "benchmark")).scalar()
-        if source_id is None:
-            source_id = conn.execute(insert(Source).values(
-                key="benchmark", title="Benchmark – genererte data, ikke fakta", publisher="tests/benchmarks",
-                licence="CC0", illustrative=True).returning(Source.id)).scalar_one()
+        source_id = _benchmark_source(conn)
         areas = conn.execute(select(Area.id)).scalars().all()
         rows = []
         for i in range(n):
@@ -148,4 +173,48 @@ def add_generated_investments(url: str, n: int = 2000, *, seed: int = 5) -> int:
                          "lon": rng.uniform(5.2, 5.45), "lat": rng.uniform(60.3, 60.45), "illustrative": True,
                          "source_id": source_id, "version": 1})
         conn.execute(insert(Investment), rows)
+    return n
+
+
+def add_generated_measures(url: str, n: int = 500, *, seed: int = 9) -> int:
+    """Add ``n`` illustrative measures over the subprogrammes and areas, each with a few status
+    updates and a milestone (benchmark source)."""
+    import datetime as dt
+
+    from omradesatsing.models import (
+        MEASURE_STATUSES,
+        Area,
+        Measure,
+        MeasureArea,
+        Milestone,
+        StatusUpdate,
+        Subprogramme,
+    )
+
+    rng = random.Random(seed)
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        source_id = _benchmark_source(conn)
+        subs = conn.execute(select(Subprogramme.id)).scalars().all()
+        areas = conn.execute(select(Area.id)).scalars().all()
+        for i in range(n):
+            start = dt.date(rng.randint(2019, 2026), rng.randint(1, 12), 1)
+            end = start + dt.timedelta(days=rng.randint(200, 1800))
+            status = rng.choice(MEASURE_STATUSES)
+            updated = dt.datetime(2026, rng.randint(1, 11), rng.randint(1, 28), 9)
+            mid = conn.execute(insert(Measure).values(
+                subprogramme_id=rng.choice(subs), name=f"Testtiltak {i + 1}", description="Generert for ytelsestest.",
+                responsible_unit=f"Enhet {i % 12}", start_date=start, end_date=end, status=status,
+                progress=rng.randint(0, 100), updated_at=updated, illustrative=True, status_illustrative=True,
+                source_id=source_id, version=1).returning(Measure.id)).scalar_one()
+            conn.execute(insert(MeasureArea), [{"measure_id": mid, "area_id": a} for a in rng.sample(areas, 2)])
+            previous = None
+            for k in range(3):
+                new = rng.choice(MEASURE_STATUSES)
+                conn.execute(insert(StatusUpdate).values(
+                    measure_id=mid, previous_status=previous, status=new, progress=rng.randint(0, 100),
+                    comment="Generert.", changed_by="Benchmark", changed_at=updated - dt.timedelta(days=120 * (2 - k)),
+                    illustrative=True))
+                previous = new
+            conn.execute(insert(Milestone).values(measure_id=mid, name="Delmål", due_date=end, illustrative=True))
     return n

@@ -27,17 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _apptest_times(url: str, level: str, runs: int) -> dict:
     import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
-    original = PagesManager.__init__
+    from tests.benchmarks.large_store import navigation_mode
 
-    def init(self, *a, **k):
-        original(self, *a, **k)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
+    mode = navigation_mode()
+    mode.__enter__()
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
@@ -62,7 +58,7 @@ def _apptest_times(url: str, level: str, runs: int) -> dict:
         start = time.perf_counter()
         at.run()
         year_change.append(time.perf_counter() - start)
-    PagesManager.__init__ = original
+    mode.__exit__(None, None, None)
     return {"zones": len(codes), "deck_bytes": len(spec), "first_run_s": first,
             "select_rerun_s": statistics.median(reruns), "year_change_s": statistics.median(year_change[1:])}
 

@@ -35,9 +35,10 @@ class AppServer:
     """One `streamlit run app.py` process on 127.0.0.1 with its own copy of the seeded store."""
 
     def __init__(self, store: Path | None, *, port: int | None = None, extra_args: tuple[str, ...] = (),
-                 database_url: str | None = None) -> None:
+                 database_url: str | None = None, script: str = "asgi_app.py") -> None:
         """``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a server with SSO);
-        ``database_url`` serves another store instead of a copy of ``store`` (e.g. PostgreSQL)."""
+        ``database_url`` serves another store instead of a copy of ``store`` (e.g. PostgreSQL);
+        ``script`` is what is served (the benchmark serves a bare app the same way)."""
         self.dir = Path(tempfile.mkdtemp(prefix="e2e-"))
         db = self.dir / "store.db"
         if store is not None:
@@ -48,7 +49,7 @@ class AppServer:
         env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{db}", "OMRADESATSING_BASEMAP": "none"}
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "asgi_app.py", "--server.port", str(self.port),
+                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
                  "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -1,0 +1,315 @@
+"""The performance benchmark: prints figures and writes them to docs/PERFORMANCE.md. Not a test.
+
+    .venv/bin/python -m tests.benchmarks [--runs 5] [--sessions 30] [--no-large]
+
+In one run on this machine:
+1. In Chromium (a fresh browser context per measurement, median of ``--runs``), our app and a bare
+   two-page Streamlit app (tests/benchmarks/bare_app.py), both started with ``streamlit run``:
+   - each page's first complete render (script finished and the page's key element visible),
+     as a ratio to the bare app's first render (target ≤ 1.5);
+   - a page switch in the menu and a filter change (Indikatorer's indicator, Kart's year), as
+     ratios to a page switch and a selectbox change in the bare app (target ≤ 1.5).
+2. Each page's server-side script time in AppTest, with the seed store and with a generated large
+   store (1,000 zones, 100 indicators × 20 years, 2,000 investments, 500 measures): the first run
+   with empty caches and the median of warm reruns (target ≤ 300 ms median with the large store).
+3. The server's memory (RSS) after ``--sessions`` browser sessions have each opened a page and
+   stay connected (target ≤ 500 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CONNECTED, DECK, IDLE, AppServer  # noqa: E402
+
+PAGES = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "om_dataene", "admin"]
+CHART = "[data-testid='stVegaLiteChart']"
+KEY = {"kart": DECK, "indikatorer": CHART, "investeringer": CHART}  # else the page title
+TITLE = "h1"
+
+
+def _path(page: str) -> str:
+    return "/" if page == "oversikt" else f"/{page}"
+
+
+def _rendered(page, key: str, timeout: int = 90_000) -> None:
+    page.locator(CONNECTED).wait_for(state="attached", timeout=timeout)
+    page.locator(IDLE).wait_for(state="attached", timeout=timeout)
+    page.locator(key).first.wait_for(state="visible", timeout=timeout)
+
+
+def _rerun_done(page, timeout: int = 60_000) -> None:
+    """After a click: wait until the script has started and finished again."""
+    try:
+        page.locator("[data-testid='stApp'][data-test-script-state='running']").wait_for(state="attached",
+                                                                                         timeout=2_000)
+    except Exception:  # noqa: BLE001 - a very fast run may finish before we look
+        pass
+    page.locator(IDLE).wait_for(state="attached", timeout=timeout)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {"first_render": {}, "bare_first_render": None}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def first_render(base: str, path: str, key: str) -> float:
+            times = []
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 720})
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(base + path)
+                _rendered(page, key)
+                times.append(time.perf_counter() - start)
+                context.close()
+            return _median(times)
+
+        # warm both servers once (imports, caches), as a user would find them
+        first_render(bare.url, "/", TITLE)
+        for name in PAGES:
+            first_render(app.url, _path(name), KEY.get(name, TITLE))
+        out["bare_first_render"] = first_render(bare.url, "/", TITLE)
+        for name in PAGES:
+            out["first_render"][name] = first_render(app.url, _path(name), KEY.get(name, TITLE))
+
+        def in_session(base: str, path: str, key: str, action) -> float:
+            times = []
+            for i in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 720})
+                page = context.new_page()
+                page.goto(base + path)
+                _rendered(page, key)
+                page.wait_for_timeout(300)
+                start = time.perf_counter()
+                action(page, i)
+                times.append(time.perf_counter() - start)
+                context.close()
+            return _median(times)
+
+        def bare_switch(page, i):
+            page.get_by_role("link", name="Side to").click()
+            page.wait_for_url("**/to")
+            _rendered(page, "h1:has-text('Side to')")
+
+        def bare_select(page, i):
+            page.get_by_label("Velg").click()
+            page.get_by_role("option", name=["b", "c"][i % 2]).click()
+            _rerun_done(page)
+
+        def app_switch(page, i):
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Delprogrammer").click()
+            page.wait_for_url("**/delprogrammer")
+            _rendered(page, "h1:has-text('Delprogrammer')")
+
+        def indicator_change(page, i):
+            box = page.get_by_label("Indikator", exact=True)
+            box.click()
+            page.get_by_role("option").nth(1 + i % 3).click()
+            _rerun_done(page)
+            page.locator(CHART).first.wait_for(state="visible")
+
+        def year_change(page, i):
+            box = page.get_by_label("År", exact=True)
+            box.click()
+            page.get_by_role("option").nth(1 + i % 2).click()
+            _rerun_done(page)
+            page.locator(DECK).first.wait_for(state="visible")
+
+        out["bare_switch"] = in_session(bare.url, "/", TITLE, bare_switch)
+        out["bare_select"] = in_session(bare.url, "/", TITLE, bare_select)
+        out["switch"] = in_session(app.url, "/", TITLE, app_switch)
+        out["indicator_change"] = in_session(app.url, "/indikatorer", CHART, indicator_change)
+        out["year_change"] = in_session(app.url, "/kart", DECK, year_change)
+        browser.close()
+    return out
+
+
+def rss_after_sessions(app: AppServer, sessions: int) -> tuple[float, float]:
+    """RSS (MB) of the server before and after ``sessions`` connected browser sessions."""
+    from playwright.sync_api import sync_playwright
+
+    def rss() -> float:
+        for line in Path(f"/proc/{app.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    before = rss()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts = []
+        for i in range(sessions):
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            page = context.new_page()
+            name = PAGES[i % len(PAGES)]
+            page.goto(app.url + _path(name))
+            _rendered(page, KEY.get(name, TITLE))
+            contexts.append(context)
+        time.sleep(2)
+        after = rss()
+        browser.close()
+    return before, after
+
+
+def script_times(url: str, runs: int) -> dict[str, tuple[float, float]]:
+    """Per page: (first run with empty caches, median warm rerun) in ms, in AppTest."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from omradesatsing.permissions import Actor
+    from tests.benchmarks.large_store import navigation_mode
+
+    os.environ["DATABASE_URL"] = url
+    out = {}
+    with navigation_mode():
+        for name in PAGES:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+            at.session_state["actor"] = Actor("bench", "admin", "Benchmark")
+            at.run()
+
+            def run() -> float:
+                start = time.perf_counter()
+                at.run()
+                assert not at.exception, [e.value for e in at.exception]
+                return 1000 * (time.perf_counter() - start)
+
+            if name != "oversikt":
+                at.switch_page(f"pages/{name}.py")
+            else:
+                st.cache_data.clear()
+            first = run()
+            warm = _median([run() for _ in range(runs)])
+            out[name] = (first, warm)
+    return out
+
+
+def large_store() -> str:
+    from tests.benchmarks.large_store import (
+        add_generated_indicators,
+        add_generated_investments,
+        add_generated_measures,
+        add_generated_zones,
+        new_seeded_sqlite,
+    )
+
+    url = new_seeded_sqlite()
+    add_generated_zones(url, 1000, years=(), indicators=())
+    add_generated_indicators(url, 100)
+    add_generated_investments(url, 2000)
+    add_generated_measures(url, 500)
+    return url
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    import streamlit
+
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem} GB RAM, {platform.system()} {platform.release()}, Python "
+            f"{platform.python_version()}, Streamlit {streamlit.__version__}, Debian Chromium headless with "
+            "software rendering (no GPU)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--no-large", action="store_true", help="skip the large store (saves a few minutes)")
+    args = parser.parse_args()
+    from tests.benchmarks.large_store import new_seeded_sqlite
+
+    seed_url = new_seeded_sqlite()
+    seed_file = Path(seed_url.removeprefix("sqlite:///"))
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    say("# Performance")
+    say()
+    say(f"Measured {dt.date.today():%d.%m.%Y} with `.venv/bin/python -m tests.benchmarks --runs {args.runs} "
+        f"--sessions {args.sessions}` on: {machine()}. Medians of {args.runs} runs; every browser "
+        "measurement uses a fresh browser context.")
+    say()
+    app = AppServer(seed_file)
+    bare = AppServer(None, script="tests/benchmarks/bare_app.py")
+    try:
+        b = browser_figures(app, bare, args.runs)
+        before, after = rss_after_sessions(app, args.sessions)
+    finally:
+        app.stop()
+        bare.stop()
+    base = b["bare_first_render"]
+    say("## First complete render in Chromium (seed store)")
+    say()
+    say(f"Bare Streamlit app: {1000 * base:.0f} ms. Target: ratio ≤ 1.5.")
+    say()
+    say("| page | ms | ratio to bare | target met |")
+    say("|---|---:|---:|---|")
+    for name, secs in b["first_render"].items():
+        ratio = secs / base
+        say(f"| {name} | {1000 * secs:.0f} | {ratio:.2f} | {'yes' if ratio <= 1.5 else 'no'} |")
+    say()
+    say("## Within a session (seed store)")
+    say()
+    say("| action | ms | bare equivalent | ms | ratio | target met |")
+    say("|---|---:|---|---:|---:|---|")
+    for label, key, bare_label, bare_key in (("page switch (menu → Delprogrammer)", "switch", "page switch",
+                                              "bare_switch"),
+                                             ("Indikatorer: another indicator", "indicator_change",
+                                              "selectbox change", "bare_select"),
+                                             ("Kart: another year", "year_change", "selectbox change", "bare_select")):
+        ratio = b[key] / b[bare_key]
+        say(f"| {label} | {1000 * b[key]:.0f} | {bare_label} | {1000 * b[bare_key]:.0f} | {ratio:.2f} | "
+            f"{'yes' if ratio <= 1.5 else 'no'} |")
+    say()
+    say("## Server memory")
+    say()
+    say(f"RSS of the app server: {before:.0f} MB after the measurements above, {after:.0f} MB with "
+        f"{args.sessions} more sessions connected (each opened one page, the pages in turn). Target ≤ 500 MB: "
+        f"{'met' if after <= 500 else 'not met'}.")
+    say()
+    say("## Server-side script time (AppTest)")
+    say()
+    seed_times = script_times(seed_url, args.runs)
+    large_times = {} if args.no_large else script_times(large_store(), args.runs)
+    say("First run with empty caches / median of warm reruns, in ms. Target: warm median ≤ 300 ms with the "
+        "large store (1,000 zones, 100 indicators × 20 years, 2,000 investments, 500 measures).")
+    say()
+    say("| page | seed: first | seed: warm | large: first | large: warm | target met |")
+    say("|---|---:|---:|---:|---:|---|")
+    for name in PAGES:
+        f1, w1 = seed_times[name]
+        f2, w2 = large_times.get(name, (float("nan"), float("nan")))
+        met = "–" if not large_times else ("yes" if w2 <= 300 else "no")
+        say(f"| {name} | {f1:.0f} | {w1:.0f} | {f2:.0f} | {w2:.0f} | {met} |")
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "PERFORMANCE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nwritten to {docs / 'PERFORMANCE.md'}")
+
+
+if __name__ == "__main__":
+    main()
