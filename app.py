@@ -37,6 +37,7 @@ PAGES = {
     "investeringer": (":material/payments:", False),
     "delprogrammer": (":material/account_tree:", False),
     "omrade": (":material/location_on:", False),
+    "presentasjon": (":material/co_present:", False),
     "om_dataene": (":material/info:", False),
     "admin": (":material/admin_panel_settings:", False),
 }
@@ -47,7 +48,7 @@ pages = {
 nav = st.navigation(
     {
         t("nav.section_programme"): [pages[p] for p in ("oversikt", "kart", "indikatorer", "investeringer",
-                                                         "delprogrammer", "omrade")],
+                                                         "delprogrammer", "omrade", "presentasjon")],
         t("nav.section_about"): [pages["om_dataene"], pages["admin"]],
     }
 )

@@ -49,18 +49,21 @@ def configure(chart: alt.Chart) -> alt.Chart:
     )
 
 
-def altair(chart: alt.Chart | dict, key: str, *, stretch: bool = True) -> None:
+def altair(chart: alt.Chart | dict, key: str, *, stretch: bool = True, alt_text: str | None = None) -> None:
     """Draw with our own configuration: Streamlit's chart theme would replace the font sizes and
     text colour set in ``configure`` (small grey axis labels, unreadable on a projector).
 
     ``chart`` may be a finished Vega-Lite spec (``chart.to_dict(validate=False)``, e.g. cached):
     building and validating an Altair chart costs 50–150 ms per rerun.
+    ``alt_text`` is the chart's accessible name for screen readers (usually its caption); without it
+    Vega names the chart from raw field names.
     """
     width = "stretch" if stretch else "content"
+    alt_text = (alt_text or "").replace("**", "").strip() or None
     if isinstance(chart, dict):
-        st.vega_lite_chart(chart, width=width, key=key, theme=None)
+        st.vega_lite_chart(chart, width=width, key=key, theme=None, alt=alt_text)
     else:
-        st.altair_chart(chart, width=width, key=key, theme=None)
+        st.altair_chart(chart, width=width, key=key, theme=None, alt=alt_text)
 
 
 def bar_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None, x_title: str, y_title: str,
@@ -79,3 +82,55 @@ def show(chart: alt.Chart, caption: str, key: str) -> None:
     """The chart, then its plain-language caption (also the text alternative)."""
     altair(chart, key)
     st.markdown(caption)
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation (folkemøte on a projector): larger text
+# ---------------------------------------------------------------------------------------------
+
+PROJECTOR_FONT_SIZE = 22
+
+
+def projector(spec: dict) -> dict:
+    """A copy of a Vega-Lite spec with every font size raised to at least ``PROJECTOR_FONT_SIZE``:
+    axis and legend labels and titles, and text marks (amounts written on bars)."""
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: (max(v, PROJECTOR_FONT_SIZE) if k in _FONT_KEYS and isinstance(v, int | float) else walk(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out = walk(spec)
+    config = out.setdefault("config", {})
+    for part in ("axis", "legend"):
+        config.setdefault(part, {}).update(labelFontSize=PROJECTOR_FONT_SIZE, titleFontSize=PROJECTOR_FONT_SIZE)
+    config.setdefault("text", {})["fontSize"] = PROJECTOR_FONT_SIZE
+    return out
+
+
+_FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
+AREA_COLOUR = "#0b4f8a"  # the app's primary colour: 8:1 on white
+CITY_COLOUR = "#5c5b59"  # Bergen: dark grey, and named on the axis (never by colour alone)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def presentation_bars(rows: pd.DataFrame, *, language: str) -> dict:
+    """Horizontal bars for one indicator: each area and Bergen, the value written at the bar's end
+    (large), Bergen in grey and last. ``rows``: label, value, text, kind ("area"/"city").
+    Cached per data and language (``language`` is in the key)."""
+    data = rows.dropna(subset=["value"])
+    order = list(data["label"])
+    x_max = max(float(data["value"].max()) * 1.25, 1.0)  # room for the value after the longest bar
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, ticks=False, domain=False))
+    # No value axis: every bar has its value (with the unit) written at its end.
+    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, x_max]), axis=None)
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=["area", "city"], range=[AREA_COLOUR, CITY_COLOUR]),
+                       legend=None)
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(size=32).encode(x=x, color=colour)
+    text = base.mark_text(align="left", dx=8, fontSize=PROJECTOR_FONT_SIZE, fontWeight="bold",
+                          color=TEXT_COLOUR).encode(x="value:Q", text="text:N")
+    chart = configure(alt.layer(bars, text).properties(height={"step": 48}))
+    return projector(chart.to_dict(validate=False))

@@ -56,7 +56,9 @@ def budget_spent_chart(df: pd.DataFrame, *, label: str, height_per_row: int = 42
                                           color=legend).transform_calculate(kind=f"'{t('investments.legend_spent')}'")
     text = base.mark_text(align="left", dx=6, fontSize=FONT_SIZE, color="#262730").encode(
         x=alt.X("budget:Q", scale=alt.Scale(domain=[0, x_max])), text="text:N")
-    return configure(alt.layer(budget, spent, text).properties(height=max(height_per_row * len(data), 80)))
+    # A step height: Streamlit fits the whole chart (axes and legend included) into a fixed height,
+    # which squeezed the rows; a step keeps each row its height.
+    return configure(alt.layer(budget, spent, text).properties(height={"step": height_per_row}))
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)

@@ -10,6 +10,10 @@ import datetime as dt
 
 from omradesatsing.models import MEASURE_STATUSES
 
+# The indicators the programme leads with (Investeringer's per-inhabitant table, the presentation):
+# the three with published area figures and a place in the programme's goals (DOMAIN.md).
+HEADLINE_INDICATORS = ("low_income_children", "not_completed_upper_secondary", "unemployment")
+
 # How good a status is, for "better"/"worse" between two reports. Not started and completed are
 # not on the same scale as the three running statuses: a change to or from them is "other".
 _RUNNING_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}

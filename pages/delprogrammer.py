@@ -136,9 +136,11 @@ elif view == "tidslinje":
             continue
         group = group.sort_values(["start_date", "name"])
         st.subheader(title)
-        charts.altair(prog.timeline_chart(group, ms, TODAY, domain), f"timeline_{per}_{len(shown_titles)}")
+        caption = prog.timeline_caption(group, ms, TODAY)
+        charts.altair(prog.timeline_chart(group, ms, TODAY, domain), f"timeline_{per}_{len(shown_titles)}",
+                      alt_text=f"{title}: {caption}")
         shown_titles.append(title)
-        st.markdown(prog.timeline_caption(group, ms, TODAY))
+        st.markdown(caption)
     st.caption(t("programme.timeline_legend"))
 
 # --- Endret siden: what changed since a date (the last meeting) ---------------------------------------

@@ -54,7 +54,7 @@ else:
     caption = iv.trend_caption(name, gaps, city_last.iloc[0] if not city_last.empty else None, last_year,
                                targets, unit, decimals)
     charts.altair(iv.trend_spec(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
-                                measures=measures, show_ci=show_ci, language=lang()), "trend")
+                                measures=measures, show_ci=show_ci, language=lang()), "trend", alt_text=caption)
     st.markdown(caption)
     if rows["illustrative"].any() or targets["illustrative"].any():
         st.markdown(f"{ui.illustrative_badge()} {t('indicators.caption_illustrative')}")
@@ -99,8 +99,9 @@ if profile.empty:
     st.markdown(t("area.no_figures"))
 else:
     st.caption(t("indicators.profile_intro"))
-    charts.altair(iv.spine_spec(profile, lang()), "spine", stretch=False)
-    st.markdown(iv.profile_caption(names[slug], profile))
+    caption = iv.profile_caption(names[slug], profile)
+    charts.altair(iv.spine_spec(profile, lang()), "spine", stretch=False, alt_text=caption)
+    st.markdown(caption)
     st.caption(t("indicators.profile_axis_neutral"))
     if profile["zone_min"].isna().all():
         st.markdown(t("indicators.profile_no_range"))

@@ -18,8 +18,8 @@ from components.i18n import lang, t  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
 from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES  # noqa: E402
 from omradesatsing.permissions import has_role  # noqa: E402
+from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
 
-KEY_INDICATORS = ("low_income_children", "not_completed_upper_secondary", "unemployment")
 
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()
@@ -61,9 +61,10 @@ else:
     by_area["label"] = by_area["area_name"]
     top = by_area.sort_values("budget_nok", ascending=False).iloc[0]
     st.subheader(t("investments.per_area_heading"))
-    charts.altair(money.budget_spent_spec(by_area, label="label", language=lang()), "per_area")
-    st.markdown(t("investments.caption", area=top["label"], amount=ui.mnok(top["budget_nok"]), total=ui.mnok(budget),
-                  spent=ui.mnok(spent)))
+    caption = t("investments.caption", area=top["label"], amount=ui.mnok(top["budget_nok"]), total=ui.mnok(budget),
+                spent=ui.mnok(spent))
+    charts.altair(money.budget_spent_spec(by_area, label="label", language=lang()), "per_area", alt_text=caption)
+    st.markdown(caption)
     tab_cat, tab_fund, tab_year, tab_status = st.tabs([t("investments.tab_category"), t("investments.tab_funding"),
                                                        t("investments.tab_year"), t("investments.tab_status")])
     for tab, by, word in ((tab_cat, "category", "category."), (tab_fund, "funding_source", "funding."),
@@ -72,9 +73,10 @@ else:
             df = q("money_totals", by, **scope)
             df["label"] = df["key"].map(lambda k, w=word: t(w + k) if w else str(int(k)))
             first = df.sort_values("budget_nok", ascending=False).iloc[0]
-            charts.altair(money.budget_spent_spec(df, label="label", language=lang()), f"by_{by}")
-            st.markdown(t(f"investments.caption_{by}", label=first["label"], amount=ui.mnok(first["budget_nok"]),
-                          total=ui.mnok(budget)))
+            caption = t(f"investments.caption_{by}", label=first["label"], amount=ui.mnok(first["budget_nok"]),
+                        total=ui.mnok(budget))
+            charts.altair(money.budget_spent_spec(df, label="label", language=lang()), f"by_{by}", alt_text=caption)
+            st.markdown(caption)
     st.markdown(ui.illustrative_badge() + " " + t("investments.amounts_note"))
 
 # --- Per inhabitant, next to the key indicators -----------------------------------------------------
@@ -92,7 +94,7 @@ for r in per.itertuples():
            t("investments.col_budget_per"): fmt.kroner(r.budget_per_inhabitant, lang()) or "–",
            t("investments.col_spent_per"): fmt.kroner(r.spent_per_inhabitant, lang()) or "–"}
     gaps = q("area_gaps", r.area_slug, lang()).set_index("indicator") if r.area_slug != "_all" else None
-    for key in KEY_INDICATORS:
+    for key in HEADLINE_INDICATORS:
         if key not in meta.index:
             continue
         label = meta.loc[key, f"name_{lang()}"]
@@ -116,11 +118,12 @@ st.markdown(t("investments.grants_intro"))
 gtot = q("grant_totals")
 gtot["kind"] = ["illustrative" if i else ("derived" if d else "real") for i, d in zip(gtot["illustrative"],
                                                                                      gtot["derived"], strict=True)]
-charts.altair(money.grants_spec(gtot, language=lang()), "grants")
 real = gtot[gtot["kind"] != "illustrative"]  # published, and derived from published figures
-st.markdown(t("investments.grants_caption", first=int(gtot["year"].min()), last=int(gtot["year"].max()),
-              real=ui.mnok(real["amount_nok"].sum()), years=real["year"].nunique(),
-              illustrative=gtot.loc[gtot["kind"] == "illustrative", "year"].nunique()))
+caption = t("investments.grants_caption", first=int(gtot["year"].min()), last=int(gtot["year"].max()),
+            real=ui.mnok(real["amount_nok"].sum()), years=real["year"].nunique(),
+            illustrative=gtot.loc[gtot["kind"] == "illustrative", "year"].nunique())
+charts.altair(money.grants_spec(gtot, language=lang()), "grants", alt_text=caption)
+st.markdown(caption)
 g = q("grants").copy()
 g["amount"] = ui.mnok_all(g["amount_nok"])
 g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (

@@ -36,6 +36,7 @@ c4.metric(t("overview.kpi_grants"), ui.mnok(real_grants["amount_nok"].sum()),
           border=True, help=t("overview.kpi_grants_help", first=int(real_grants["year"].min()),
                                last=int(real_grants["year"].max())))
 st.caption(t("overview.kpi_caption"))
+st.page_link("pages/presentasjon.py", label=t("presentation.open"), icon=":material/co_present:")
 
 st.header(t("overview.areas_heading"))
 cols = st.columns(3)

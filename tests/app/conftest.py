@@ -12,7 +12,8 @@ from components.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "om_dataene", "admin")
+PAGES = ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
+         "admin")
 
 
 @pytest.fixture(autouse=True)

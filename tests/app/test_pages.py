@@ -13,7 +13,8 @@ pytestmark = pytest.mark.app
 
 AREA_NAMES = ("Loddefjord", "Olsvik", "Solheim", "Slettebakken", "Ytre Arna", "Indre Laksevåg")
 TITLE_KEY = {"oversikt": "overview.title", "kart": "map.title", "indikatorer": "indicators.title",
-             "investeringer": "investments.title", "delprogrammer": "programme.title", "om_dataene": "about.title"}
+             "investeringer": "investments.title", "delprogrammer": "programme.title", "om_dataene": "about.title",
+             "presentasjon": "presentation.intro_title"}
 EDITOR = Actor(username="kari", display_name="Kari Nordmann", role="editor")
 
 

@@ -22,7 +22,8 @@ PAGES = {  # url path -> (menu key, title key of the page's h1)
     "om_dataene": ("nav.om_dataene", "about.title"),
     "admin": ("nav.admin", "login.title"),  # anonymous: the login form
 }
-MENU_ORDER = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "om_dataene", "admin"]
+MENU_ORDER = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
+              "admin"]
 
 
 def menu_names(page) -> list[str]:
@@ -79,6 +80,13 @@ def test_every_page_through_the_menu(server, page):
         wait_for_app_run(page)
         path = "" if name == "oversikt" else name
         expect(page).to_have_url(re.compile(rf"{re.escape(server.url)}/{path}(\?.*)?$"))
+        if name == "presentasjon":  # no menu there (a projector view): leave it by its own link
+            assert h1(page) == ui("presentation.intro_title")
+            expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+            screenshot(page, f"{name}-1280x720")
+            page.get_by_role("link", name=ui("presentation.exit")).click()
+            wait_for_app_run(page)
+            continue
         assert_frame(page)
         title_key = PAGES[path][1]
         assert h1(page) == (ui(title_key) if title_key else "Loddefjord")
