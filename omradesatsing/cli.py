@@ -64,6 +64,74 @@ def _cmd_create_user(args) -> int:
     return 0
 
 
+def _actor_for(engine, username: str):
+    """The stored user as an actor (role and areas), or None when there is no such active user."""
+    from sqlalchemy import select
+
+    from omradesatsing.models import Area, User, UserArea
+    from omradesatsing.permissions import Actor
+
+    with db.session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+        if user is None or not user.active:
+            return None
+        slugs = session.scalars(select(Area.slug).join(UserArea, UserArea.area_id == Area.id)
+                                .where(UserArea.user_id == user.id)).all()
+        return Actor(username=user.username, role=user.role, display_name=user.display_name,
+                     area_slugs=frozenset(slugs))
+
+
+def _cmd_import_zones(args) -> int:
+    from pathlib import Path
+
+    from omradesatsing import importers
+    from omradesatsing.permissions import PermissionDenied
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Finner ikke fila {path}.", file=sys.stderr)
+        return 2
+    if path.stat().st_size > importers.MAX_FILE_BYTES:  # don't read a huge file just to refuse it
+        print(f"{path.name}: fila er for stor; største tillatte størrelse er {importers.MAX_FILE_MB} MB.",
+              file=sys.stderr)
+        return 2
+    engine = db.make_engine()
+    try:
+        actor = _actor_for(engine, args.user)
+        if actor is None:
+            print(f"Finner ingen aktiv bruker «{args.user}». Opprett en med create-user --role admin.",
+                  file=sys.stderr)
+            return 2
+        summary = importers.import_zones(engine, actor, path.read_bytes(), path.name, level=args.level,
+                                         code_field=args.code_field, name_field=args.name_field,
+                                         dry_run=args.dry_run)
+    except (importers.ZoneFileError, PermissionDenied) as exc:
+        print(str(exc), file=sys.stderr)
+        print("Ingenting er endret.", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"{summary.file_name}: {summary.file_type}, {summary.features} objekter, koordinatsystem {summary.crs}"
+          + (" (antatt: GeoJSON uten crs)" if summary.crs_assumed else "") + ".")
+    verb = "ville fått" if summary.dry_run else "har fått"
+    print(f"{summary.zones_updated} av {summary.zones_at_level} soner ({summary.level}) {verb} grenser"
+          + (f"; {summary.zones_replaced} hadde grenser fra før" if summary.zones_replaced else "") + ".")
+    if summary.repaired:
+        print(f"Reparert geometri i objekt {', '.join(map(str, summary.repaired))}.")
+    if summary.merged:
+        print(f"{summary.merged} objekter slått sammen med et annet objekt for samme sone.")
+    if summary.parents_set:
+        print(f"{summary.parents_set} soner uten overordnet område fikk delområdet de ligger i.")
+    for u in summary.unmatched:
+        print(f"Uten treff: objekt {u.number} (kode {u.code or '–'}, navn {u.name or '–'}): {u.reason}.")
+    if summary.zones_without_geometry:
+        print(f"Fortsatt uten grenser ({len(summary.zones_without_geometry)}): "
+              + ", ".join(summary.zones_without_geometry))
+    if summary.dry_run:
+        print("Prøvekjøring (--dry-run): ingenting er lagret.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m omradesatsing",
@@ -84,6 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", action="append", metavar="OMRÅDE",
                    help="område redaktøren kan endre, f.eks. --area loddefjord (kan gjentas)")
     p.set_defaults(func=_cmd_create_user)
+    p = sub.add_parser("import-zones", help="importer grenser for levekårssoner eller grunnkretser fra GeoJSON "
+                                            "eller zippet Shapefile (bare administratorer)")
+    p.add_argument("file", metavar="FIL", help="fila: .geojson, .json eller .zip (Shapefile med .prj)")
+    p.add_argument("--level", required=True, choices=["levekaarssone", "grunnkrets"], help="hvilke soner fila har")
+    p.add_argument("--code-field", metavar="FELT", help="feltet med sonens kode (f.eks. grunnkretsnummer)")
+    p.add_argument("--name-field", metavar="FELT", help="feltet med sonens navn")
+    p.add_argument("--dry-run", action="store_true", help="sjekk fila og vis hva som ville skjedd, uten å lagre")
+    p.add_argument("--user", required=True, metavar="BRUKERNAVN",
+                   help="administratoren som importerer (står i endringsloggen)")
+    p.set_defaults(func=_cmd_import_zones)
     return parser
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
 from sqlalchemy import Engine, Integer, and_, func, select
 from sqlalchemy.orm import aliased
 
@@ -138,26 +140,39 @@ def zone_features(engine: Engine, level: str, *, include_neighbours: bool = Fals
 
 
 def area_features(engine: Engine) -> dict:
-    """Each area drawn with the geometry of the zone that stands in for it (see Area.geometry_note)."""
+    """Each area drawn with the geometry of the zone that stands in for it (see Area.geometry_note),
+    or, once every levekårssone of the area has imported boundaries, with those instead."""
     stmt = (
         select(Area.slug, Area.name, Area.state, Area.start_year, Area.end_year, Area.geometry_note,
-               Zone.geometry, Zone.name.label("zone_name"))
+               Zone.geometry, Zone.name.label("zone_name"), AreaZone.approximate)
         .join(AreaZone, AreaZone.area_id == Area.id)
         .join(Zone, Zone.id == AreaZone.zone_id)
-        .where(Zone.geometry.is_not(None))
-        .order_by(Area.name)
+        .order_by(Area.name, Zone.name)
     )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return geo.simplify_collection({
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": r.geometry,
-             "properties": {"slug": r.slug, "name": r.name, "state": r.state, "start_year": r.start_year,
-                            "end_year": r.end_year, "zone_name": r.zone_name, "note": r.geometry_note}}
-            for r in rows
-        ],
-    })
+    own = {}  # area -> are all its own (not approximate) zones drawable?
+    for r in rows:
+        if not r.approximate:
+            own[r.slug] = own.get(r.slug, True) and r.geometry is not None
+    rows = [r for r in rows if r.geometry is not None and (r.approximate != own.get(r.slug, False))]
+    # An area's own levekårssoner are drawn as one shape (one outline, one label).
+    shapes: dict[tuple, list] = {}
+    for r in rows:
+        shapes.setdefault((r.slug, r.approximate, r.zone_name if r.approximate else None), []).append(r)
+    features = []
+    for (_slug, approximate, _zone), group in shapes.items():
+        r = group[0]
+        if len(group) == 1:
+            geometry = r.geometry
+        else:  # closing (≈10 m) removes the hairlines left where neighbours were simplified apart
+            joined = unary_union([shape(g.geometry) for g in group])
+            geometry = mapping(joined.buffer(geo.SIMPLIFY_DEGREES).buffer(-geo.SIMPLIFY_DEGREES))
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"slug": r.slug, "name": r.name, "state": r.state, "start_year": r.start_year,
+                                        "end_year": r.end_year, "zone_name": ", ".join(g.zone_name for g in group),
+                                        "note": r.geometry_note if approximate else None}})
+    return geo.simplify_collection({"type": "FeatureCollection", "features": features})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Admin: behind the login gate in app.py (editor or admin). Editors see where to edit and what
-the store holds; admins also manage users (role, areas, login) and read the audit log. The core
-(omradesatsing.users) checks the admin role again on every call."""
+the store holds; admins also manage users (role, areas, login), import official zone boundaries
+(components/zone_import.py) and read the audit log. The core (omradesatsing.users, .importers)
+checks the admin role again on every call."""
 
 from components.shell import ensure_frame
 
@@ -11,7 +12,7 @@ import json  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from components import shell, ui  # noqa: E402
+from components import shell, ui, zone_import  # noqa: E402
 from components.data import current_engine, q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import auth, users  # noqa: E402
@@ -84,6 +85,8 @@ if has_role(who, "admin"):
                         st.session_state["admin_flash"] = t("admin.saved", name=ui.plain(pick))
                         st.rerun()
     st.caption(t("admin.users_note"))
+
+    zone_import.render(engine, who)
 
     st.header(t("admin.audit_heading"))
     log = users.audit_log(engine, who)

@@ -1,0 +1,171 @@
+"""Admin: import official zone boundaries (levekårssoner, grunnkretser) from a GeoJSON file or a
+zipped Shapefile.
+
+The core (``omradesatsing.importers``) reads, checks and writes, and checks the admin role
+itself. This piece shows the upload, the choices, a preview (a dry run of the very same import)
+and the result. Any problem the core finds is shown as its Norwegian message; nothing is stored.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data, ui
+from components.i18n import t
+from omradesatsing import importers
+from omradesatsing.permissions import Actor, PermissionDenied
+
+UPLOAD_KEY = "zone_upload"
+GENERATION_KEY = "zone_upload_generation"  # a new uploader (empty) after an import
+FLASH_KEY = "zone_import_flash"
+CACHE_KEY = "zone_import_cache"  # {signature: FileInfo | ImportSummary | ZoneFileError text}
+TYPES = ["geojson", "json", "zip"]
+NO_FIELD = ""
+NAME_HINTS = ("navn", "name")
+CODE_HINTS = ("kode", "code", "nummer", "nr", "id")
+
+
+def upload_limit_mb() -> int:
+    """The uploader's limit: the core's, or the server's if that is smaller (the server refuses
+    anything above ``server.maxUploadSize`` whatever the widget says)."""
+    return max(1, min(importers.MAX_FILE_MB, int(st.get_option("server.maxUploadSize"))))
+
+
+def _guess(fields: list[str], hints: tuple[str, ...], skip: str = NO_FIELD) -> str:
+    for hint in hints:
+        for f in fields:
+            low = f.lower()
+            if f != skip and low != "id" and hint in low:
+                return f
+    return NO_FIELD
+
+
+def _cached(signature: tuple, compute):
+    """The result of ``compute()`` for this file and these choices, computed once per session
+    (a preview of a large file is not read again on every rerun of the page)."""
+    cache = st.session_state.setdefault(CACHE_KEY, {})
+    if signature not in cache:
+        if len(cache) > 8:
+            cache.clear()
+        try:
+            cache[signature] = compute()
+        except importers.ZoneFileError as exc:
+            cache[signature] = exc
+    return cache[signature]
+
+
+def _error(exc: Exception) -> None:
+    """The core's messages, one per line, escaped (they quote the file's own names and values)."""
+    lines = "\n".join(f"- {ui.plain(p.message)}" for p in getattr(exc, "problems", [])) or ui.plain(str(exc))
+    st.error(f"**{t('zone_import.refused')}**\n\n{lines}", icon=":material/error:")
+
+
+def _preview(summary: importers.ImportSummary, level: str) -> None:
+    st.subheader(t("zone_import.preview_heading"))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("zone_import.features"), summary.features, border=True)
+    c2.metric(t("zone_import.matched", level=t(f"map.level_{level}")),
+              t("zone_import.matched_value", n=summary.zones_updated, total=summary.zones_at_level), border=True)
+    c3.metric(t("zone_import.unmatched"), len(summary.unmatched), border=True)
+    notes = [f"{t('zone_import.crs')}: **{ui.plain(summary.crs)}** ({summary.file_type})"]
+    if summary.crs_assumed:
+        notes.append(t("zone_import.crs_assumed"))
+    if summary.crs != importers.TARGET_CRS:
+        notes.append(t("zone_import.reprojected", crs=summary.crs))
+    if summary.repaired:
+        notes.append(t("zone_import.repaired", numbers=", ".join(map(str, summary.repaired[:20]))))
+    if summary.merged:
+        notes.append(t("zone_import.merged", n=summary.merged))
+    if summary.parents_set:
+        notes.append(t("zone_import.parents", n=summary.parents_set))
+    for note in notes:
+        st.markdown(f"- {note}")
+    if summary.zones_replaced:
+        st.warning(t("zone_import.replaced", n=summary.zones_replaced), icon=":material/warning:")
+    if summary.unmatched:
+        st.markdown(f"**{t('zone_import.unmatched_heading')}**")
+        st.dataframe(pd.DataFrame({
+            t("zone_import.col_number"): [u.number for u in summary.unmatched],
+            t("zone_import.col_code"): [u.code or "" for u in summary.unmatched],
+            t("zone_import.col_name"): [u.name or "" for u in summary.unmatched],
+            t("zone_import.col_reason"): [u.reason for u in summary.unmatched],
+        }), hide_index=True, width="stretch", height=min(38 + 35 * len(summary.unmatched), 250))
+    if summary.zones_without_geometry:
+        with st.expander(t("zone_import.without_heading", n=len(summary.zones_without_geometry))):
+            st.markdown(ui.plain(", ".join(summary.zones_without_geometry)))
+
+
+def _after_import() -> None:
+    """Every page sees the new boundaries at once (Kart offers the level)."""
+    data.invalidate()
+    from components import maps
+
+    maps.choropleth_data.clear()
+    maps.area_outlines.clear()
+
+
+def _uploader(limit: int, generation: int):
+    return st.file_uploader(t("zone_import.file"), type=TYPES, max_upload_size=limit,
+                            key=f"{UPLOAD_KEY}_{generation}", help=t("zone_import.file_help"))
+
+
+def render(engine, who: Actor) -> None:
+    """The section «Importer sonegrenser» of the Admin page (shown to admins)."""
+    st.header(t("zone_import.heading"))
+    st.markdown(t("zone_import.intro"))
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+    limit = upload_limit_mb()
+    generation = st.session_state.get(GENERATION_KEY, 0)
+    # type=: the browser refuses other extensions before uploading (and Streamlit's server refuses
+    # them too, before this page runs); the core checks extension and content once more.
+    upload = _uploader(limit, generation)
+    st.caption(t("zone_import.limit", mb=limit))
+    if upload is None:
+        return
+    content = upload.getvalue()
+    info = _cached(("info", upload.file_id), lambda: importers.inspect_file(content, upload.name))
+    if isinstance(info, Exception):
+        _error(info)
+        return
+    c1, c2, c3 = st.columns(3)
+    level = c1.selectbox(t("zone_import.level"), importers.LEVELS, format_func=lambda lv: t(f"map.level_{lv}"),
+                         key=f"zone_level_{upload.file_id}")
+    options = [NO_FIELD, *info.fields]
+    shown = {NO_FIELD: t("zone_import.no_field")}
+    code_guess = _guess(info.fields, CODE_HINTS)
+    name_guess = _guess(info.fields, NAME_HINTS, skip=code_guess)
+    code_field = c2.selectbox(t("zone_import.code_field"), options, index=options.index(code_guess),
+                              format_func=lambda f: shown.get(f, f), key=f"zone_code_field_{upload.file_id}",
+                              help=t("zone_import.fields_help"))
+    name_field = c3.selectbox(t("zone_import.name_field"), options, index=options.index(name_guess),
+                              format_func=lambda f: shown.get(f, f), key=f"zone_name_field_{upload.file_id}",
+                              help=t("zone_import.fields_help"))
+    if not code_field and not name_field:
+        st.info(t("zone_import.choose_field"), icon=":material/info:")
+        return
+    choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None}
+    try:
+        summary = _cached(("preview", upload.file_id, level, code_field, name_field),
+                          lambda: importers.import_zones(engine, who, content, upload.name, dry_run=True, **choice))
+    except PermissionDenied as exc:
+        st.error(str(exc))
+        return
+    if isinstance(summary, Exception):
+        _error(summary)
+        return
+    _preview(summary, level)
+    if st.button(t("zone_import.button"), type="primary", icon=":material/upload:", key="zone_import_button"):
+        try:
+            done = importers.import_zones(engine, who, content, upload.name, **choice)
+        except (importers.ZoneFileError, PermissionDenied) as exc:
+            _error(exc)
+            return
+        _after_import()
+        st.session_state.pop(CACHE_KEY, None)
+        st.session_state[GENERATION_KEY] = generation + 1
+        st.session_state[FLASH_KEY] = t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,
+                                        level=t(f"map.level_{level}").lower(), file=ui.plain(done.file_name))
+        st.rerun()
