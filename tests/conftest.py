@@ -152,3 +152,14 @@ def seeded_sqlite_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('app-store') / 'store.db'}"
     init_db(url)
     return url
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("load", "load test (tests/load, opt-in)")
+    group.addoption("--load", action="store_true", default=False,
+                    help="run the load test: concurrent browser sessions browse every page (tests/load)")
+    group.addoption("--load-sessions", type=int, default=16,
+                    help="concurrent browser sessions (default 16, the most a 2-CPU machine runs: docs/LOAD.md)")
+    group.addoption("--load-seconds", type=float, default=120, help="how long the sessions browse (default 120)")
+    group.addoption("--load-workers", type=int, default=0,
+                    help="worker processes, each with one Chromium (default: one per 8 sessions)")
