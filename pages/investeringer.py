@@ -65,10 +65,15 @@ else:
                 spent=ui.mnok(spent))
     charts.altair(money.budget_spent_spec(by_area, label="label", language=lang()), "per_area", alt_text=caption)
     st.markdown(caption)
+    # Only the open tab is built (a rerun on a tab change): one chart to draw on the first render
+    # instead of four.
     tab_cat, tab_fund, tab_year, tab_status = st.tabs([t("investments.tab_category"), t("investments.tab_funding"),
-                                                       t("investments.tab_year"), t("investments.tab_status")])
+                                                       t("investments.tab_year"), t("investments.tab_status")],
+                                                      key="fordeling", on_change="rerun")
     for tab, by, word in ((tab_cat, "category", "category."), (tab_fund, "funding_source", "funding."),
                           (tab_year, "start_year", None), (tab_status, "status", "investment_status.")):
+        if not tab.open:
+            continue
         with tab:
             df = q("money_totals", by, **scope)
             df["label"] = df["key"].map(lambda k, w=word: t(w + k) if w else str(int(k)))

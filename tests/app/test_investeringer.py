@@ -102,3 +102,10 @@ def _url() -> str:
     import os
 
     return os.environ["DATABASE_URL"]
+
+
+def test_only_the_open_breakdown_tab_is_built():
+    """Per area, one breakdown tab (the open one) and the grants: three charts, not six."""
+    at = open_page("investeringer")
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 3

@@ -31,6 +31,20 @@ def test_charts_and_a_shared_project_link(server, page, store_file):
     screenshot(page, "investeringer-project-1280x720")
 
 
+def test_breakdown_tab_opens_with_its_chart(server, page):
+    """Another tab under the per-area chart is built when opened, and drawn."""
+    open_url(page, f"{server.url}/investeringer")
+    in_tabs = page.locator("[role=tabpanel]").locator(CHART)  # open and closed panels
+    expect(in_tabs).to_have_count(1)
+    page.get_by_role("tab", name=ui("investments.tab_funding")).click()
+    wait_for_app_run(page)
+    panel = page.locator("[role=tabpanel]:visible")
+    expect(panel.locator(CHART)).to_have_count(1)
+    assert drawn_colours(panel.locator(CHART).first) > 6, "the funding chart is blank"
+    assert ui("investments.caption_funding_source").split("{")[1].split("}")[1].strip() in panel.inner_text()
+    expect(in_tabs).to_have_count(1)  # the tab closed is not built any more
+
+
 def test_editor_signs_in_and_gets_the_form(store_file, tmp_path, browser):
     store = tmp_path / "store.db"
     shutil.copy(store_file, store)

@@ -177,7 +177,8 @@ def test_load(request):
 
     titles = {"oversikt": ui("overview.title"), "kart": ui("map.title"), "indikatorer": ui("indicators.title"),
               "investeringer": ui("investments.title"), "delprogrammer": ui("programme.title"),
-              "omrade": "Loddefjord", "om_dataene": ui("about.title"), "admin": ui("login.title")}
+              "omrade": "Loddefjord", "presentasjon": ui("presentation.intro_title"), "om_dataene": ui("about.title"),
+              "admin": ui("login.title")}
     menu = {name: ui(f"nav.{name}") for name in PATHS}
     cpu_start = _cpu_seconds(server.proc.pid)
     machine_start = _machine_cpu_seconds()
@@ -254,7 +255,7 @@ def test_load(request):
         f"one headless Chromium and drives its sessions concurrently with the async API. One app server "
         f"(`streamlit run asgi_app.py`, seeded SQLite store) serves them all, on the same machine.")
     say(f"- A session is a fresh browser context at 1280×720 (cold HTTP cache); the sessions start spread over "
-        f"{STAGGER_SECONDS:.0f} s. Each opens the app by a direct URL, then goes through all 8 pages in a "
+        f"{STAGGER_SECONDS:.0f} s. Each opens the app by a direct URL, then goes through all {len(PATHS)} pages in a "
         f"shuffled order, round after round, alternating a direct URL and a click in the sidebar menu (a direct "
         f"URL again after an error), with a pause of {THINK_SECONDS[0]}–{THINK_SECONDS[1]} s after each page.")
     say(f"- Render time: from `goto` or the menu click until the app is CONNECTED, the script is `notRunning` "

@@ -22,7 +22,8 @@ CHART = "[data-testid='stVegaLiteChart']"
 # url path -> the element that shows the page is there (as in tests/benchmarks: the map, a chart, else
 # the page's own heading, which every page has).
 PATHS = {"oversikt": "/", "kart": "/kart", "indikatorer": "/indikatorer", "investeringer": "/investeringer",
-         "delprogrammer": "/delprogrammer", "omrade": "/omrade", "om_dataene": "/om_dataene", "admin": "/admin"}
+         "delprogrammer": "/delprogrammer", "omrade": "/omrade", "presentasjon": "/presentasjon",
+         "om_dataene": "/om_dataene", "admin": "/admin"}
 KEY = {"kart": DECK, "indikatorer": CHART, "investeringer": CHART}
 # Streamlit's frontend, opened on a page's address, first looks for the server under that path
 # (`/kart/_stcore/health`, `/kart/_stcore/host-config`: 404, logged by Chromium as a console error)
@@ -111,7 +112,8 @@ async def _session(number: int, browser, s: Settings, deadline: float, result: R
             if name == current:
                 order.append(name)
                 name = order.pop(0)
-            how = "url" if previous_failed or (step + number) % 2 == 0 else "menu"
+            # the presentation has no menu (a projector view): the next page is opened by its URL
+            how = "url" if previous_failed or current == "presentasjon" or (step + number) % 2 == 0 else "menu"
             state.update(page=name, how=how)
             errors_before = len(result.errors)
             title = page.locator("h1").filter(has_text=re.compile(rf"^\s*{re.escape(s.titles[name])}\s*$"))
