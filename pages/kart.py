@@ -177,7 +177,11 @@ with right:
         st.caption(t("map.click_hint"))
 
 
-st.caption(f":material/info: {t('map.approximation')} {t('map.geometry_source')}")
+# Say how the areas are drawn: by their delområde stand-ins, or (after a zone-file import) by their own
+# levekårssoner.
+approximate = any(f["properties"].get("note") for f in q("area_features")["features"])
+st.caption(f":material/info: {t('map.approximation' if approximate else 'map.areas_from_zones')} "
+           f"{t('map.geometry_source')}")
 
 st.subheader(t("map.table_heading", indicator=name, year=year))
 out = table.sort_values("value", ascending=data["higher_is_better"], na_position="last")  # least favourable first

@@ -151,3 +151,32 @@ def test_map_texts_follow_the_language(lang):
     assert at.title[0].value == ui("map.title", lang)
     tips = "\n".join(zone_tooltips(at).values())
     assert ui("map.tip_period", lang).split(":")[0] in tips
+
+
+def test_the_caption_says_how_the_areas_are_drawn(monkeypatch):
+    """Delområde stand-ins are called an approximation; once every area is drawn by its own imported
+    levekårssoner the caption says so instead."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = open_page("kart")
+    captions = " ".join(c.value for c in at.caption)
+    assert ui("map.approximation") in captions and ui("map.areas_from_zones") not in captions
+
+    real = queries.area_features
+
+    def own_zones_only(engine):
+        out = real(engine)
+        for f in out["features"]:
+            f["properties"]["note"] = None  # as area_features gives it for an area drawn by its own zones
+        return out
+
+    monkeypatch.setattr(queries, "area_features", own_zones_only)
+    st.cache_data.clear()
+    try:
+        at = open_page("kart")
+        assert_clean(at)
+        captions = " ".join(c.value for c in at.caption)
+        assert ui("map.areas_from_zones") in captions and ui("map.approximation") not in captions
+    finally:
+        st.cache_data.clear()
