@@ -16,7 +16,9 @@ Run with ``streamlit run asgi_app.py`` (``./scripts/run-app`` does). AppTest sti
 
 from __future__ import annotations
 
+import gc
 import gzip
+import importlib
 import json
 import re
 from pathlib import Path
@@ -149,4 +151,24 @@ class HtmlLangMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+# Streamlit runs a full garbage collection after every script run (runner.postScriptGC). With the
+# libraries a page needs (pandas, Arrow, Altair, pydeck, GeoPandas, Shapely, SQLAlchemy: ~250,000
+# objects) that took ~190 ms here, holding the GIL while the server should be sending the finished
+# page, so every rerun (a page switch, a filter change) waited for it. These libraries are imported
+# once when the server starts and their objects then moved out of the collector's reach
+# (gc.freeze); the collection after a run only looks at what the sessions made (docs/PERFORMANCE.md).
+_STARTUP_MODULES = ("numpy", "pandas", "pyarrow", "altair", "pydeck", "geopandas", "shapely", "mapclassify",
+                    "sqlalchemy", "babel.numbers", "babel.dates", "pymannkendall", "omradesatsing.queries",
+                    "omradesatsing.commands", "omradesatsing.choropleth", "omradesatsing.geo",
+                    "omradesatsing.profiles", "omradesatsing.stats", "omradesatsing.importers")
+
+
+def freeze_startup_objects() -> None:
+    for name in _STARTUP_MODULES:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
+
+freeze_startup_objects()
 app = st.App("app.py", middleware=[Middleware(HtmlLangMiddleware)])
