@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 import streamlit as st
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
 LANGS = ("nb", "nn", "en")
 _HTML_LANG = re.compile(rb'<html lang="[^"]*"')
@@ -171,4 +172,10 @@ def freeze_startup_objects() -> None:
 
 
 freeze_startup_objects()
+
+# The app uses st.navigation. Streamlit takes a pages/ folder next to the script for its legacy
+# multipage mode until some run has called st.navigation, so the first visitor of a fresh server got
+# one run in that mode: a menu of file names ("kart", "omrade", "app") flashed before
+# components/shell.ensure_frame switched and reran. Served through this entry, that run never happens.
+PagesManager.uses_pages_directory = False
 app = st.App("app.py", middleware=[Middleware(HtmlLangMiddleware)])

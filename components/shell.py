@@ -19,7 +19,9 @@ def ensure_frame() -> None:
     ``st.navigation``: the first direct link to ``/kart`` on a fresh server would run
     ``pages/kart.py`` on its own. Each page calls this first; in that legacy mode it switches the
     process to ``st.navigation`` mode and reruns, keeping the URL path and query string, so the run
-    starts again in ``app.py``. (STREAMLIT-NOTES §1.1.)
+    starts again in ``app.py``. (STREAMLIT-NOTES §1.1.) The served entry (``asgi_app.py``) starts
+    the process in ``st.navigation`` mode, so there this is only a safety net; it matters for
+    ``streamlit run app.py`` and AppTest.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
