@@ -40,5 +40,6 @@ def q(name: str, *args, **kwargs):
 
 
 def invalidate() -> None:
-    """Forget cached query results after a write, so every page shows the change at once."""
-    _run.clear()
+    """Forget every cached result after a write (query results and what pages built from them,
+    e.g. the map's coloured zones), so every page shows the change at once. Writes are rare."""
+    st.cache_data.clear()

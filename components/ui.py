@@ -105,16 +105,9 @@ def yes_no_all(flags) -> list[str]:
 
 
 def mnok_all(values) -> list[str]:
-    """``mnok`` for a whole column: the language read once, each distinct amount formatted once."""
+    """``mnok`` for a whole column, the language read once (the core caches each number's format)."""
     language = lang()
-    done: dict = {}
-    out = []
-    for nok in values:
-        key = None if pd.isna(nok) else int(nok)
-        if key not in done:
-            done[key] = fmt.million_kroner(key, 1, language)
-        out.append(done[key])
-    return out
+    return [fmt.million_kroner(None if pd.isna(nok) else int(nok), 1, language) for nok in values]
 
 
 def mnok(nok) -> str:

@@ -96,15 +96,6 @@ def _preview(summary: importers.ImportSummary, level: str) -> None:
             st.markdown(ui.plain(", ".join(summary.zones_without_geometry)))
 
 
-def _after_import() -> None:
-    """Every page sees the new boundaries at once (Kart offers the level)."""
-    data.invalidate()
-    from components import maps
-
-    maps.choropleth_data.clear()
-    maps.area_outlines.clear()
-
-
 def _uploader(limit: int, generation: int):
     return st.file_uploader(t("zone_import.file"), type=TYPES, max_upload_size=limit,
                             key=f"{UPLOAD_KEY}_{generation}", help=t("zone_import.file_help"))
@@ -163,7 +154,7 @@ def render(engine, who: Actor) -> None:
         except (importers.ZoneFileError, PermissionDenied) as exc:
             _error(exc)
             return
-        _after_import()
+        data.invalidate()  # every page sees the new boundaries at once (Kart offers the level)
         st.session_state.pop(CACHE_KEY, None)
         st.session_state[GENERATION_KEY] = generation + 1
         st.session_state[FLASH_KEY] = t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,

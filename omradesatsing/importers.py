@@ -253,11 +253,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _key(value: str) -> str:
-    """Names and codes compared without case, accents, spaces or punctuation (the seed's slugs)."""
-    return slugify(value)
-
-
 def _polygonal(geom):
     """The polygon parts of a geometry (a repair can leave lines or points beside them)."""
     if geom is None or geom.is_empty:
@@ -268,17 +263,6 @@ def _polygonal(geom):
         parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
         return unary_union(parts) if parts else None
     return None
-
-
-def _rounded(coords):
-    if isinstance(coords, (int, float)):
-        return round(float(coords), geo.COORD_DECIMALS)
-    return [_rounded(c) for c in coords]
-
-
-def _geojson(geom) -> dict:
-    g = mapping(geom)
-    return {"type": g["type"], "coordinates": _rounded(g["coordinates"])}
 
 
 def _check(frame, file_name: str, code_field: str | None, name_field: str | None):
@@ -370,20 +354,21 @@ def _reproject(frame, file_name: str, crs: str, assumed: bool):
 
 def _match(rows, zones: list[Zone]):
     """Features to zones: by code first, then by name. Returns {zone id: [rows]} and unmatched."""
+    # Names and codes are compared as the seed's slugs: without case, accents, spaces or punctuation.
     by_code: dict[str, list[Zone]] = {}
     by_name: dict[str, list[Zone]] = {}
     for z in zones:
-        by_code.setdefault(_key(z.code), []).append(z)
-        by_name.setdefault(_key(z.name), []).append(z)
+        by_code.setdefault(slugify(z.code), []).append(z)
+        by_name.setdefault(slugify(z.name), []).append(z)
     matched: dict[int, list] = {}
     unmatched: list[Unmatched] = []
     for row in rows:
         number, code, name, _geom = row
         hits: list[Zone] = []
         if code is not None:
-            hits = by_code.get(_key(code), [])
+            hits = by_code.get(slugify(code), [])
         if not hits and name is not None:
-            hits = by_name.get(_key(name), [])
+            hits = by_name.get(slugify(name), [])
         if len(hits) == 1:
             matched.setdefault(hits[0].id, []).append(row)
         elif len(hits) > 1:
@@ -451,7 +436,7 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
             geom = shape(feature["geometry"])
             if not geom.is_valid:  # rounding to 1 m can pinch a narrow part
                 geom = _polygonal(shapely.make_valid(geom)) or geom
-            new_geometry[zone.id] = _geojson(geom)
+            new_geometry[zone.id] = mapping(shapely.set_precision(geom, 10 ** -geo.COORD_DECIMALS))
             replaced += zone.geometry is not None
             if zone.parent_id is None:
                 parent = _delomraade_for(geom.representative_point(), delomraader)

@@ -48,7 +48,7 @@ bar.button(t("presentation.previous"), key="prev", icon=":material/arrow_back:",
 bar.markdown(t("presentation.counter", n=number, total=len(SLIDES)))
 bar.button(t("presentation.next"), key="next", icon=":material/arrow_forward:", icon_position="right",
            on_click=_step, args=(1,), disabled=number == len(SLIDES), shortcut="Right", type="primary")
-in_work = [s for s in areas[areas["state"] != "ended"]["slug"]]
+in_work = list(areas[areas["state"] != "ended"]["slug"])
 area_labels = {ALL: t("presentation.all_areas"), **names}
 area = filters.selectbox(t("presentation.area"), list(area_labels), key="omrade", format_func=area_labels.get, where=bar,
                          label_visibility="collapsed", width=300)
@@ -67,16 +67,17 @@ def footer(text: str) -> None:
     st.container(key="omr_source").markdown(text)
 
 
-def source_text(source: str | None, period: str | None, illustrative: bool) -> str:
-    return ui.source_line(source, period, illustrative)
+def measures_here():
+    """The measures in the areas shown (a measure can work in several areas)."""
+    measures = q("measures")
+    return measures[measures["area_slugs"].map(lambda slugs: any(a in slugs for a in shown))]
 
 
 # --- Slides ---------------------------------------------------------------------------------------
 if slide == "intro":
     st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place))
     lead(t("presentation.intro_lead"))
-    measures = q("measures")
-    mine = measures[measures["area_slugs"].map(lambda s: any(a in s for a in shown))]
+    mine = measures_here()
     grants = q("grants")
     real = grants[~grants["illustrative"] & ~grants["derived"]]
     c1, c2, c3 = st.columns(3)
@@ -118,7 +119,7 @@ elif slide.startswith("indicator:"):
         direction = t("presentation.direction_better_high" if info["higher_is_better"]
                       else "presentation.direction_better_low")
         illustrative = bool(gaps["illustrative"].any() or gaps["city_illustrative"].any())
-        footer(direction + "  \n" + source_text(", ".join(sorted(set(gaps["source_title"].dropna()))), str(year),
+        footer(direction + "  \n" + ui.source_line(", ".join(sorted(set(gaps["source_title"].dropna()))), str(year),
                                                 illustrative))
 
 elif slide == "money":
@@ -135,12 +136,11 @@ elif slide == "money":
         spec = money.budget_spent_spec(by_area, label="label", language=lang())
         amounts = ", ".join(f"{r.label} {ui.mnok(r.budget_nok)}" for r in by_area.itertuples())
         charts.altair(charts.projector(spec), "money", alt_text=f"{caption} {amounts}.")
-    footer(source_text(t("presentation.money_source"), None, True))
+    footer(ui.source_line(t("presentation.money_source"), None, True))
 
 elif slide == "measures":
     st.title(t("presentation.measures_title"))
-    measures = q("measures")
-    mine = measures[measures["area_slugs"].map(lambda s: any(a in s for a in shown))]
+    mine = measures_here()
     counts = mine["status"].value_counts()
     lead(t("presentation.measures_lead", n=len(mine), place=place))
     cols = st.columns(4)
@@ -148,13 +148,12 @@ elif slide == "measures":
         col.metric(ui.status_text(status), int(counts.get(status, 0)), border=True)
     stale = int(mine["stale"].sum())
     st.markdown(t("presentation.measures_stale", n=stale) if stale else t("presentation.measures_all_fresh"))
-    footer(source_text(t("presentation.measures_source"), fmt.date(dt.date.today(), lang()), True))
+    footer(ui.source_line(t("presentation.measures_source"), fmt.date(dt.date.today(), lang()), True))
 
 else:  # changes since the latest tertial report
     st.title(t("presentation.changes_title"))
     snaps = q("snapshots")
-    measures = q("measures")
-    mine = set(measures[measures["area_slugs"].map(lambda s: any(a in s for a in shown))]["id"])
+    mine = set(measures_here()["id"])
     if snaps.empty:
         st.info(t("programme.no_snapshots"))
     else:
@@ -171,4 +170,4 @@ else:  # changes since the latest tertial report
                  f"{ui.status_text(r.before) if isinstance(r.before, str) else t('programme.no_status')} → "
                  f"{ui.status_text(r.after)}" for r in changes.head(4).itertuples()]
         st.markdown("\n".join(lines))
-        footer(source_text(t("presentation.measures_source"), fmt.date(since, lang()) + "–", True))
+        footer(ui.source_line(t("presentation.measures_source"), fmt.date(since, lang()) + "–", True))

@@ -7,7 +7,8 @@ In one run on this machine:
    two-page Streamlit app (tests/benchmarks/bare_app.py), both served the same way (``streamlit run``
    of an ``st.App`` with the same ASGI middleware: asgi_app.py, tests/benchmarks/bare_asgi.py):
    - each page's first complete render (script finished and the page's key element visible),
-     as a ratio to the bare app's first render (target ≤ 1.5);
+     as a ratio to the bare app's first render (target ≤ 1.5), and when the page's main thread is
+     free (no long task for 0.5 s after it);
    - a page switch in the menu and a filter change (Indikatorer's indicator, Kart's year), as
      ratios to a page switch and a selectbox change in the bare app (target ≤ 1.5).
 2. Each page's server-side script time in AppTest, with the seed store and with a generated large
@@ -22,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
 import sys
 import time
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CONNECTED, DECK, IDLE, AppServer  # noqa: E402
+from tests.machine import describe, rss_mb  # noqa: E402
 
 PAGES = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
          "admin"]
@@ -116,10 +117,6 @@ def _quiet(page, timeout: int = 60_000) -> float:
     return page.evaluate("window.__omrLongEnd")
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -141,7 +138,7 @@ def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
                 shown.append(time.perf_counter() - start)
                 free.append(max(shown[-1], _quiet(page) / 1000))  # the page's clock starts at navigation
                 context.close()
-            return _median(shown), _median(free)
+            return statistics.median(shown), statistics.median(free)
 
         # warm both servers once (imports, caches), as a user would find them
         first_render(bare.url, "/", TITLE)
@@ -173,7 +170,7 @@ def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
                 busy_until = _quiet(page)
                 times.append(max(done, (busy_until - page_start) / 1000))
                 context.close()
-            return _median(times)
+            return statistics.median(times)
 
         def bare_switch(page, i):
             page.get_by_role("link", name="Side to").click()
@@ -190,25 +187,22 @@ def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
             page.wait_for_url("**/delprogrammer")
             _rendered(page, "h1:has-text('Delprogrammer')")
 
-        def indicator_change(page, i):
-            box = page.get_by_label("Indikator", exact=True)
-            box.click()
-            page.get_by_role("option").nth(1 + i % 3).click()
-            _rerun_done(page)
-            page.locator(CHART).first.wait_for(state="visible")
+        def pick(label: str, choices: int, key: str):
+            """A filter change: run ``i`` picks option ``1 + i % choices`` of the selectbox ``label``,
+            then waits for the rerun and the page's key element."""
+            def action(page, i):
+                page.get_by_label(label, exact=True).click()
+                page.get_by_role("option").nth(1 + i % choices).click()
+                _rerun_done(page)
+                page.locator(key).first.wait_for(state="visible")
 
-        def year_change(page, i):
-            box = page.get_by_label("År", exact=True)
-            box.click()
-            page.get_by_role("option").nth(1 + i % 2).click()
-            _rerun_done(page)
-            page.locator(DECK).first.wait_for(state="visible")
+            return action
 
         out["bare_switch"] = in_session(bare.url, "/", TITLE, bare_switch)
         out["bare_select"] = in_session(bare.url, "/", TITLE, bare_select)
         out["switch"] = in_session(app.url, "/", TITLE, app_switch)
-        out["indicator_change"] = in_session(app.url, "/indikatorer", CHART, indicator_change)
-        out["year_change"] = in_session(app.url, "/kart", DECK, year_change)
+        out["indicator_change"] = in_session(app.url, "/indikatorer", CHART, pick("Indikator", 3, CHART))
+        out["year_change"] = in_session(app.url, "/kart", DECK, pick("År", 2, DECK))
         browser.close()
     return out
 
@@ -217,13 +211,7 @@ def rss_after_sessions(app: AppServer, sessions: int) -> tuple[float, float]:
     """RSS (MB) of the server before and after ``sessions`` connected browser sessions."""
     from playwright.sync_api import sync_playwright
 
-    def rss() -> float:
-        for line in Path(f"/proc/{app.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    before = rss()
+    before = rss_mb(app.proc.pid)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         contexts = []
@@ -235,7 +223,7 @@ def rss_after_sessions(app: AppServer, sessions: int) -> tuple[float, float]:
             _rendered(page, KEY.get(name, TITLE))
             contexts.append(context)
         time.sleep(2)
-        after = rss()
+        after = rss_mb(app.proc.pid)
         browser.close()
     return before, after
 
@@ -269,7 +257,7 @@ def script_times(url: str, runs: int) -> dict[str, tuple[float, float]]:
             else:
                 st.cache_data.clear()
             first = run()
-            warm = _median([run() for _ in range(runs)])
+            warm = statistics.median([run() for _ in range(runs)])
             out[name] = (first, warm)
     return out
 
@@ -291,18 +279,6 @@ def large_store() -> str:
     return url
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    import streamlit
-
-    return (f"{os.cpu_count()} CPUs ({cpu}), {mem} GB RAM, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, Streamlit {streamlit.__version__}, Debian Chromium headless with "
-            "software rendering (no GPU)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -322,7 +298,7 @@ def main() -> None:
     say("# Performance")
     say()
     say(f"Measured {dt.date.today():%d.%m.%Y} with `.venv/bin/python -m tests.benchmarks --runs {args.runs} "
-        f"--sessions {args.sessions}` on: {machine()}. Medians of {args.runs} runs; every browser "
+        f"--sessions {args.sessions}` on: {describe()}. Medians of {args.runs} runs; every browser "
         "measurement uses a fresh browser context.")
     say()
     app = AppServer(seed_file)

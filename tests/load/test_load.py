@@ -16,7 +16,6 @@ import datetime as dt
 import math
 import multiprocessing
 import os
-import platform
 import queue as queue_module
 import shlex
 import statistics
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.load.worker import PATHS, Result, Settings, work
+from tests.machine import describe, rss_mb
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS_PER_WORKER = 8
@@ -54,16 +54,6 @@ def _p(values: list[float], q: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else float("nan")
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -131,18 +121,6 @@ def _machine_cpu_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def _machine(chromium: str) -> str:
-    import streamlit
-
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) / 1024 / 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return (f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, Streamlit {streamlit.__version__}, Debian Chromium {chromium} "
-            "headless, software rendering (no GPU)")
-
-
 def _table(renders: list[tuple[str, str, float]], errors: list[tuple]) -> list[str]:
     rows = ["| page | renders | p50 s | p95 s | max s | errors |", "|---|---:|---:|---:|---:|---:|"]
 
@@ -204,7 +182,7 @@ def test_load(request):
     tree_cpu: dict[int, float] = {}  # pid -> CPU seconds when last seen (all started during the run)
     worker_pids = [proc.pid for proc in processes]
     while len(results) + len(failures) < workers and time.monotonic() < give_up:
-        rss_samples.append(_rss_mb(server.proc.pid))
+        rss_samples.append(rss_mb(server.proc.pid))
         tree_cpu.update(_tree_cpu_seconds(worker_pids))
         try:
             item = results_queue.get(timeout=1)
@@ -216,7 +194,7 @@ def test_load(request):
             results.append(item)
         else:
             failures.append(f"worker {item[0]} failed:\n{item[1]}")
-    rss_end = _rss_mb(server.proc.pid)
+    rss_end = rss_mb(server.proc.pid)
     cpu_used = _cpu_seconds(server.proc.pid) - cpu_start
     for proc in processes:
         proc.join(30)
@@ -249,7 +227,7 @@ def test_load(request):
     say()
     say(f"Run {dt.datetime.now():%d.%m.%Y %H:%M} with `{command}`.")
     say()
-    say(f"- Machine: {_machine(chromium)}.")
+    say(f"- Machine: {describe(chromium)}.")
     say(f"- Settings: {sessions} concurrent browser sessions for {seconds:.0f} s, spread over {workers} worker "
         f"process{'es' if workers > 1 else ''} ({' or '.join(map(str, per_worker))} sessions each); each process runs its own Playwright and "
         f"one headless Chromium and drives its sessions concurrently with the async API. One app server "
