@@ -83,9 +83,14 @@ if view == "tre":
             mine = measures[measures["subprogramme_number"] == sub.number].reset_index(drop=True)
             label = (f"{t('programme.subprogramme')} {sub.number}: {sub.name} · "
                      + t("programme.measures_count", n=len(mine)))
-            with st.expander(label, expanded=sub.number == 2 or bool(chosen_subs)):
+            # Lazy: a closed subprogramme's table is not built (each is a canvas grid in the browser).
+            box = st.expander(label, expanded=sub.number == 2 or bool(chosen_subs), on_change="rerun",
+                              key=f"sub_open_{sub.number}_{bool(chosen_subs)}")
+            if not box.open:
+                continue
+            with box:
                 st.markdown(f"**{t('programme.goal')}:** {sub.goal}")
-                if sub.leader:
+                if pd.notna(sub.leader) and sub.leader:  # no leader in the store: no line (not "nan")
                     st.markdown(f"**{t('programme.leader')}:** {sub.leader}")
                 ui.caption_source(sub.source_title, None, bool(sub.illustrative))
                 if mine.empty:

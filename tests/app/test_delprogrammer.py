@@ -3,6 +3,7 @@ a status change with a comment (refused without one), two editors at once, and f
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -44,6 +45,17 @@ def _open_measure(measure_id: int, session: dict | None = None):
     return at
 
 
+def _subprogramme_numbers() -> list[int]:
+    return [int(n) for n in queries.subprogrammes(db.make_engine(_url()))["number"]]
+
+
+def _open_every_subprogramme(at) -> None:
+    """Open every subprogramme in the tree, as a user clicking each one (the expanders keep state)."""
+    for n in _subprogramme_numbers():
+        at.session_state[f"sub_open_{n}_False"] = True
+    at.run()
+
+
 def test_tree_with_status_words_and_every_subprogramme():
     at = open_page("delprogrammer")
     assert_clean(at)
@@ -52,7 +64,13 @@ def test_tree_with_status_words_and_every_subprogramme():
     expanders = [e.label for e in at.expander]
     assert any(label.startswith("Delprogram 2: Oppvekst og utdanning") for label in expanders)
     assert len([label for label in expanders if label.startswith("Delprogram ")]) == 4
-    table = at.dataframe[1].value  # Delprogram 2's measures (pillar 4 comes last; the frames follow pillars)
+    # Lazy: only the open subprogramme's table is built (Delprogram 2 is open at first) ...
+    assert [df.key for df in at.dataframe] == ["measures_2"]
+    _open_every_subprogramme(at)  # ... and the others once opened
+    assert_clean(at)
+    assert sorted(df.key for df in at.dataframe) == sorted(f"measures_{n}" for n in _subprogramme_numbers())
+    assert not re.search(r"\bnan\b", text_of(at), re.IGNORECASE)  # a subprogramme without a leader said "Leder: nan"
+    table = at.dataframe(key="measures_2").value
     every = [df.value for df in at.dataframe]
     statuses = {s for df in every for s in df[ui("cols.status")]}
     assert statuses and all(s.split(" ", 1)[1] in {ui(f"status.{k}") for k in
@@ -66,6 +84,7 @@ def test_tree_with_status_words_and_every_subprogramme():
 def test_filters_narrow_the_measures():
     at = open_page("delprogrammer")
     at.multiselect(key="omrader").set_value(["solheim"]).run()
+    _open_every_subprogramme(at)
     assert_clean(at)
     names = {n for df in at.dataframe for n in df.value.get(ui("cols.measure"), [])}
     expected = set(queries.measures(db.make_engine(_url()), "solheim")["name"])
