@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components import charts
 from components.charts import FONT_SIZE, PALETTE, configure
 from components.i18n import lang, t
 from components.data import q
@@ -71,14 +72,14 @@ def trend_series(df: pd.DataFrame) -> pd.DataFrame:
 def trend_spec(rows: pd.DataFrame, *, unit: str, decimals: int, unit_label: str, targets: pd.DataFrame,
                measures: pd.DataFrame, show_ci: bool, language: str) -> dict:
     """``trend_chart`` as a Vega-Lite spec, cached per data and language (``language`` is in the key)."""
-    return trend_chart(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
-                       measures=measures, show_ci=show_ci).to_dict(validate=False)
+    return charts.spec_of(trend_chart(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
+                                      measures=measures, show_ci=show_ci))
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def spine_spec(profile: pd.DataFrame, language: str) -> dict:
     """``spine_chart`` as a Vega-Lite spec, cached per profile and language."""
-    return spine_chart(profile).to_dict(validate=False)
+    return charts.spec_of(spine_chart(profile))
 
 
 def trend_chart(rows: pd.DataFrame, *, unit: str, decimals: int, unit_label: str, targets: pd.DataFrame,

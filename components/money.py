@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components import maps, ui
+from components import charts, maps, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
@@ -65,13 +65,13 @@ def budget_spent_chart(df: pd.DataFrame, *, label: str, height_per_row: int = 42
 def budget_spent_spec(df: pd.DataFrame, *, label: str, language: str) -> dict:
     """``budget_spent_chart`` as a Vega-Lite spec, cached per data and language (``language`` is in
     the key): building and validating the Altair chart costs ~40 ms per chart and rerun."""
-    return budget_spent_chart(df, label=label).to_dict(validate=False)
+    return charts.spec_of(budget_spent_chart(df, label=label))
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
 def grants_spec(df: pd.DataFrame, *, language: str) -> dict:
     """``grants_chart`` as a Vega-Lite spec, cached per data and language."""
-    return grants_chart(df).to_dict(validate=False)
+    return charts.spec_of(grants_chart(df))
 
 
 def grants_chart(df: pd.DataFrame) -> alt.LayerChart:

@@ -131,3 +131,18 @@ def _store_url() -> str:
     import os
 
     return os.environ["DATABASE_URL"]
+
+
+def test_cached_chart_specs_carry_their_data_as_arrow():
+    """``charts.spec_of``: a cached spec holds its data as the Arrow bytes Streamlit sends (so a rerun
+    does not convert it again), and they decode to the chart's rows."""
+    import altair as alt
+    import pandas as pd
+
+    from components.charts import spec_of
+
+    df = pd.DataFrame({"area": ["Loddefjord", "Olsvik"], "value": [4.5, 3.9]})
+    spec = spec_of(alt.Chart(df).mark_bar().encode(x="value:Q", y="area:N"))
+    (data,) = spec["datasets"].values()
+    assert isinstance(data, bytes)
+    assert convert_arrow_bytes_to_pandas_df(data).to_dict("records") == df.to_dict("records")
