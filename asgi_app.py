@@ -11,6 +11,9 @@ It also adds ``<link rel="modulepreload">`` for the bundle of the requested page
 is mounted, after the script has run; preloaded, the browser fetches and compiles them while the
 session connects and the script runs (Kart's first render 3.6 → 1.7 s here; docs/PERFORMANCE.md).
 
+And it turns Nagle's algorithm off on the server's connections (set_nodelay below), which Streamlit's
+own socket set-up missed: every keep-alive request waited ~40 ms for a delayed ACK.
+
 Run with ``streamlit run asgi_app.py`` (``./scripts/run-app`` does). AppTest still runs ``app.py``.
 """
 
