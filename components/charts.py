@@ -33,6 +33,11 @@ TEXT_COLOUR = "#262730"  # axis and legend text: Streamlit's body text colour (V
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 
+AXIS = {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}
+LEGEND = {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "orient": "bottom", "labelLimit": 400,
+          "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}
+
+
 def configure(chart: alt.Chart) -> alt.Chart:
     """Font, Norwegian number locale, and text sizes readable on a projector.
 
@@ -42,12 +47,21 @@ def configure(chart: alt.Chart) -> alt.Chart:
     settings = {"font": FONT}
     if lang() != "en":
         settings["locale"] = LOCALE_NB
-    return chart.configure(**settings).configure_axis(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR,
-    ).configure_legend(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400, labelColor=TEXT_COLOUR,
-        titleColor=TEXT_COLOUR,
-    )
+    return chart.configure(**settings).configure_axis(**AXIS).configure_legend(**LEGEND)
+
+
+def layered_spec(layers: list[dict], datasets: dict[str, pd.DataFrame], *, height: int) -> dict:
+    """A layered Vega-Lite spec written directly, with the configuration ``configure`` gives an Altair chart
+    and each named dataset as the Arrow bytes Streamlit sends (only the columns the layers use).
+
+    For a chart redrawn on every filter change: building it with Altair (encoding inference, schema
+    copies, data sanitising) costs 80–130 ms a chart here; this costs a few."""
+    config = {"font": FONT, "axis": dict(AXIS), "legend": dict(LEGEND)}
+    if lang() != "en":
+        config["locale"] = LOCALE_NB
+    return {"$schema": alt.SCHEMA_URL, "config": config, "layer": layers, "height": height,
+            "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(df.reset_index(drop=True))
+                         for name, df in datasets.items()}}
 
 
 def spec_of(chart: alt.TopLevelMixin | dict) -> dict:

@@ -28,10 +28,12 @@ JUDGEMENT_STYLE = {
 TREND_ARROW = {"increasing": "↑", "decreasing": "↓"}
 
 
-def area_overview(slug: str, level: str) -> pd.DataFrame:
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def area_overview(store: tuple, slug: str, level: str, language: str) -> pd.DataFrame:
     """``queries.area_overview`` from two cached reads: the area's gap rows, and the zone ranges per
-    level and year (shared by every area, so switching the profile area does not reread the zones)."""
-    gaps = q("area_gaps", slug, lang())
+    level and year (shared by every area, so switching the profile area does not reread the zones).
+    Cached per store, area, level and language (``store`` is ``data.store_key()``)."""
+    gaps = q("area_gaps", slug, language)
     years = sorted(int(y) for y in gaps["year"].unique()) if not gaps.empty else []
     frames = [q("zone_ranges", level, y) for y in years]
     frames = [f for f in frames if not f.empty]
@@ -59,96 +61,118 @@ def fractional_year(day) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def trend_series(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``queries.area_trend`` with a display name per series (area, Bergen, Norway)."""
-    out = df.copy()
-    out["series"] = out["area_name"].where(out["scope"] == "area",
-                                           out["scope"].map({"city": t("indicators.bergen"),
-                                                             "country": t("indicators.norway")}))
-    return out
+def trend_inputs(indicator: str, chosen: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the trend shows, from cached reads: the series rows (the chosen areas, Bergen, Norway, with
+    a display name each), the chosen areas' targets and the measures aimed at the indicator."""
+    rows = q("area_trend", indicator, chosen).copy()
+    rows = rows[(rows["scope"] != "area") | rows["area_slug"].isin(chosen)]
+    rows["series"] = rows["area_name"].where(rows["scope"] == "area",
+                                             rows["scope"].map({"city": t("indicators.bergen"),
+                                                                "country": t("indicators.norway")}))
+    targets = q("targets", indicator)
+    targets = targets[targets["area_slug"].isin(chosen)]
+    return rows, targets, q("indicator_measures", indicator, chosen)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def trend_spec(rows: pd.DataFrame, *, unit: str, decimals: int, unit_label: str, targets: pd.DataFrame,
-               measures: pd.DataFrame, show_ci: bool, language: str) -> dict:
-    """``trend_chart`` as a Vega-Lite spec, cached per data and language (``language`` is in the key)."""
-    return charts.spec_of(trend_chart(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
-                                      measures=measures, show_ci=show_ci))
+def trend_spec(store: tuple, indicator: str, chosen: tuple[str, ...], *, unit: str, decimals: int, unit_label: str,
+               show_ci: bool, language: str) -> dict:
+    """``trend_chart`` of ``trend_inputs`` as a Vega-Lite spec, cached per store, choice and language.
+    Keyed on these small arguments rather than the data frames: hashing the frames cost ~20 ms a rerun."""
+    rows, targets, measures = trend_inputs(indicator, chosen)
+    return trend_chart(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
+                       measures=measures, show_ci=show_ci)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def spine_spec(profile: pd.DataFrame, language: str) -> dict:
-    """``spine_chart`` as a Vega-Lite spec, cached per profile and language."""
-    return charts.spec_of(spine_chart(profile))
+def spine_spec(store: tuple, slug: str, level: str, language: str) -> dict:
+    """``spine_chart`` of ``area_overview`` as a Vega-Lite spec, cached per store, area, level and language."""
+    return charts.spec_of(spine_chart(area_overview(store, slug, level, language)))
 
 
 def trend_chart(rows: pd.DataFrame, *, unit: str, decimals: int, unit_label: str, targets: pd.DataFrame,
-                measures: pd.DataFrame, show_ci: bool, height: int = 420) -> alt.LayerChart:
+                measures: pd.DataFrame, show_ci: bool, height: int = 420) -> dict:
     """Lines per area with Bergen (black) and Norway (grey, dashed), hollow points for illustrative
     values, optional 95 % intervals, targets as triangles with a label, and dashed rules numbered
-    1, 2, … at the start of each measure aimed at the indicator."""
-    d3 = f",.{int(decimals)}f"
+    1, 2, … at the start of each measure aimed at the indicator. A Vega-Lite spec (``charts.layered_spec``)."""
     data = rows[rows["value"].notna()].copy()
     data["kind"] = data["illustrative"].map(lambda x: t("common.illustrative") if x else t("common.real"))
     data["shown"] = [value_text(v, unit, decimals) for v in data["value"]]
+    data = data[["series", "scope", "year", "value", "period", "shown", "kind", "illustrative", "source_title",
+                 "ci_low", "ci_high"]]
     areas = [s for s in dict.fromkeys(data.loc[data["scope"] == "area", "series"])]
     refs = [s for s, scope in ((t("indicators.bergen"), "city"), (t("indicators.norway"), "country"))
             if (data["scope"] == scope).any()]
-    domain = areas + refs
     colours = [AREA_COLOURS[i % len(AREA_COLOURS)] for i in range(len(areas))]
     colours += [BERGEN_COLOUR if s == t("indicators.bergen") else NORWAY_COLOUR for s in refs]
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colours),
-                       legend=alt.Legend(orient="bottom", symbolStrokeWidth=3, symbolSize=200))
-    years = list(data["year"].astype(int))
-    years += [int(y) for y in targets["target_year"]] if not targets.empty else []
-    x_scale = alt.Scale(domain=[min(years) - 0.3, max(years) + 0.3], nice=False)
-    x = alt.X("year:Q", title=t("charts.year"), scale=x_scale,
-              axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, grid=False))
-    y = alt.Y("value:Q", title=unit_label, axis=alt.Axis(format=d3), scale=alt.Scale(zero=False))
-    base = alt.Chart(data).encode(x=x, y=y, color=colour)
-    lines = base.mark_line(strokeWidth=3).encode(
-        strokeDash=alt.condition(alt.datum.scope == "country", alt.value([6, 4]), alt.value([1, 0])))
-    tooltip = [alt.Tooltip("series:N", title=t("charts.series")), alt.Tooltip("period:N", title=t("charts.period")),
-               alt.Tooltip("shown:N", title=unit_label), alt.Tooltip("kind:N", title=t("charts.kind")),
-               alt.Tooltip("source_title:N", title=t("charts.source"))]
-    points = base.mark_point(size=110, strokeWidth=2.5).encode(
-        fill=alt.condition(alt.datum.illustrative, alt.value("white"), colour),
-        shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=[t("common.real"), t("common.illustrative")],
-                                                              range=["circle", "diamond"]),
-                        legend=None),  # said in words under the chart (hollow = example data)
-        tooltip=tooltip,
-    )
-    layers = [lines, points]
-    if show_ci:
-        ci = data[data["ci_low"].notna() & data["ci_high"].notna()]
-        if not ci.empty:
-            layers.insert(0, alt.Chart(ci).mark_rule(strokeWidth=2, opacity=0.6).encode(
-                x=x, y="ci_low:Q", y2="ci_high:Q", color=colour))
-    if not targets.empty:
-        tg = targets.copy()
-        tg["series"] = tg["area_name"]
-        tg["label"] = [t("indicators.target_label", year=int(r.target_year),
-                         value=value_text(r.target_value, unit, decimals)) for r in tg.itertuples()]
-        tg = tg[tg["series"].isin(areas)]
-        if not tg.empty:
-            tbase = alt.Chart(tg).encode(x=alt.X("target_year:Q", scale=x_scale), y="target_value:Q", color=colour)
-            layers.append(tbase.mark_point(shape="triangle-down", size=260, filled=True, opacity=1).encode(
-                tooltip=[alt.Tooltip("series:N", title=t("charts.series")), alt.Tooltip("label:N", title=" "),
-                         alt.Tooltip("source_title:N", title=t("charts.source"))]))
-            layers.append(tbase.mark_text(align="right", dx=-12, dy=0, fontSize=FONT_SIZE, fontWeight="bold")
-                          .encode(text="label:N"))
+    colour = {"field": "series", "type": "nominal", "title": None,
+              "scale": {"domain": areas + refs, "range": colours},
+              "legend": {"orient": "bottom", "symbolStrokeWidth": 3, "symbolSize": 200}}
+    years = [int(y) for y in data["year"]] + ([int(y) for y in targets["target_year"]] if not targets.empty else [])
+    x_scale = {"domain": [min(years) - 0.3, max(years) + 0.3], "nice": False}
+    x = {"field": "year", "type": "quantitative", "title": t("charts.year"), "scale": x_scale,
+         "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": True, "grid": False}}
+    y = {"field": "value", "type": "quantitative", "title": unit_label, "axis": {"format": f",.{int(decimals)}f"},
+         "scale": {"zero": False}}
+
+    def tip(field: str, title: str) -> dict:
+        return {"field": field, "type": "nominal", "title": title}
+
+    layers = [
+        {"data": {"name": "trend"}, "mark": {"type": "line", "strokeWidth": 3},
+         "encoding": {"x": x, "y": y, "color": colour,
+                      "strokeDash": {"condition": {"test": "datum.scope === 'country'", "value": [6, 4]},
+                                     "value": [1, 0]}}},
+        {"data": {"name": "trend"}, "mark": {"type": "point", "size": 110, "strokeWidth": 2.5},
+         "encoding": {"x": x, "y": y, "color": colour,
+                      "fill": {**colour, "condition": {"test": "datum.illustrative", "value": "white"}},
+                      # hollow = example data: said in words under the chart, so no legend for the shape
+                      "shape": {"field": "kind", "type": "nominal", "title": None, "legend": None,
+                                "scale": {"domain": [t("common.real"), t("common.illustrative")],
+                                          "range": ["circle", "diamond"]}},
+                      "tooltip": [tip("series", t("charts.series")), tip("period", t("charts.period")),
+                                  tip("shown", unit_label), tip("kind", t("charts.kind")),
+                                  tip("source_title", t("charts.source"))]}},
+    ]
+    datasets = {"trend": data}
+    if show_ci and (data["ci_low"].notna() & data["ci_high"].notna()).any():
+        layers.insert(0, {"data": {"name": "trend"}, "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.6},
+                          "transform": [{"filter": "isValid(datum.ci_low) && isValid(datum.ci_high)"}],
+                          "encoding": {"x": x, "y": {"field": "ci_low", "type": "quantitative"},
+                                       "y2": {"field": "ci_high"}, "color": colour}})
+    tg = targets[targets["area_name"].isin(areas)] if not targets.empty else targets
+    if not tg.empty:
+        tg = pd.DataFrame({
+            "series": tg["area_name"], "target_year": tg["target_year"].astype(int), "target_value": tg["target_value"],
+            "source_title": tg["source_title"],
+            "label": [t("indicators.target_label", year=int(r.target_year),
+                        value=value_text(r.target_value, unit, decimals)) for r in tg.itertuples()]})
+        datasets["targets"] = tg
+        at_target = {"x": {"field": "target_year", "type": "quantitative", "scale": x_scale},
+                     "y": {"field": "target_value", "type": "quantitative"}, "color": colour}
+        layers.append({"data": {"name": "targets"},
+                       "mark": {"type": "point", "shape": "triangle-down", "size": 260, "filled": True, "opacity": 1},
+                       "encoding": {**at_target, "tooltip": [tip("series", t("charts.series")), tip("label", " "),
+                                                             tip("source_title", t("charts.source"))]}})
+        layers.append({"data": {"name": "targets"},
+                       "mark": {"type": "text", "align": "right", "dx": -12, "dy": 0, "fontSize": FONT_SIZE,
+                                "fontWeight": "bold"},
+                       "encoding": {**at_target, "text": {"field": "label", "type": "nominal"}}})
     if not measures.empty:
-        mk = measures_by_start(measures)
-        rules = alt.Chart(mk).encode(x=alt.X("x:Q", scale=x_scale))
-        layers.append(rules.mark_rule(strokeDash=[4, 4], color="#444444", strokeWidth=1.5).encode(
-            tooltip=[alt.Tooltip("numbers:N", title="#"), alt.Tooltip("date:N", title=t("cols.start")),
-                     alt.Tooltip("names:N", title=t("cols.measure"))]))
+        datasets["measures"] = measures_by_start(measures)[["x", "lane", "numbers", "names", "date"]]
+        at_start = {"field": "x", "type": "quantitative", "scale": x_scale}
+        layers.append({"data": {"name": "measures"},
+                       "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#444444", "strokeWidth": 1.5},
+                       "encoding": {"x": at_start, "tooltip": [tip("numbers", "#"), tip("date", t("cols.start")),
+                                                               tip("names", t("cols.measure"))]}})
         # Neighbouring starts are often months apart: alternate two label rows so numbers never collide.
         for lane in (0, 1):
-            layers.append(alt.Chart(mk[mk["lane"] == lane]).mark_text(
-                baseline="top", dy=2 + 20 * lane, dx=4, align="left", fontSize=FONT_SIZE, fontWeight="bold",
-                color="#222222").encode(x=alt.X("x:Q", scale=x_scale), text="numbers:N", y=alt.value(0)))
-    return configure(alt.layer(*layers).properties(height=height))
+            layers.append({"data": {"name": "measures"}, "transform": [{"filter": f"datum.lane === {lane}"}],
+                           "mark": {"type": "text", "baseline": "top", "dy": 2 + 20 * lane, "dx": 4, "align": "left",
+                                    "fontSize": FONT_SIZE, "fontWeight": "bold", "color": "#222222"},
+                           "encoding": {"x": at_start, "text": {"field": "numbers", "type": "nominal"},
+                                        "y": {"value": 0}}})
+    return charts.layered_spec(layers, datasets, height=height)
 
 
 def measures_by_start(measures: pd.DataFrame) -> pd.DataFrame:
@@ -221,9 +245,20 @@ def change_words(change, certainty: str, since_year, unit: str, decimals: int) -
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def gap_display(gaps: pd.DataFrame, *, first: str, language: str) -> pd.DataFrame:
+def gap_table(store: tuple, indicator: str, chosen: tuple[str, ...], language: str) -> pd.DataFrame:
+    """``gap_display`` of one indicator's gap rows for the chosen areas, cached per store, choice and language."""
+    return gap_display(q("indicator_gaps", indicator, chosen), first="area")
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def profile_table(store: tuple, slug: str, level: str, language: str) -> pd.DataFrame:
+    """``gap_display`` of one area's profile (every indicator), cached per store, area, level and language."""
+    return gap_display(area_overview(store, slug, level, language), first="indicator")
+
+
+def gap_display(gaps: pd.DataFrame, *, first: str) -> pd.DataFrame:
     """The gap rows in words and Norwegian formats, with source, licence and marks (as downloaded).
-    ``first`` is 'area' (column Område) or 'indicator' (column Indikator); ``language`` keys the cache."""
+    ``first`` is 'area' (column Område) or 'indicator' (column Indikator)."""
     rows = []
     for r in gaps.itertuples():
         unit, dec = r.unit, int(r.decimals)

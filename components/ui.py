@@ -90,10 +90,12 @@ def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
         frame.to_excel(buffer, index=False, sheet_name=basename[:31])
         return buffer.getvalue()
 
-    c1, c2 = st.columns(2)
-    c1.download_button(t("common.download_csv"), csv_bytes, f"{basename}.csv", "text/csv",
+    # One row of two buttons: a horizontal container is one block, where columns are three (fewer
+    # elements for the browser to redraw on every rerun).
+    row = st.container(horizontal=True)
+    row.download_button(t("common.download_csv"), csv_bytes, f"{basename}.csv", "text/csv",
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    c2.download_button(t("common.download_xlsx"), xlsx_bytes, f"{basename}.xlsx",
+    row.download_button(t("common.download_xlsx"), xlsx_bytes, f"{basename}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 

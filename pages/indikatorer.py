@@ -1,5 +1,6 @@
 """Indikatorer: an indicator's trend in the areas against Bergen, Norway and targets, with measure
-starts; the gap table; one area's profile of all indicators (spine chart); metadata; downloads.
+starts; the gap table; metadata; the numbers; downloads. Then one area's profile of all indicators
+(spine chart). The two parts are fragments, so a choice in one reruns only that part.
 
 URL: ``?indikator=&omrader=a&omrader=b&ki=1&profil=&spenn=``.
 """
@@ -12,7 +13,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from components import charts, filters, indicators as iv, shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
+from components.data import q, store_key  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
 from omradesatsing import config, formatting as fmt  # noqa: E402
 
@@ -23,135 +24,150 @@ areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 default_areas = [s for s in ("loddefjord", "olsvik") if s in names] or list(names)[:2]
 
-c1, c2 = st.columns([1, 2])
-indicator = filters.selectbox(t("indicators.pick_indicator"), list(meta.index),
-                              format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator", where=c1)
-chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=default_areas,
-                             format_func=names.get, key="omrader", where=c2)
-show_ci = st.toggle(t("indicators.show_ci"), value=st.query_params.get("ki") == "1", key="ki")
-filters.to_url("ki", "1" if show_ci else None)
+store = store_key()
 
-info = meta.loc[indicator]
-name = info[f"name_{lang()}"]
-unit, decimals = info["unit"], int(info["decimals"])
-unit_label = t(f"units.{unit}")
 
-# --- Trend -------------------------------------------------------------------------------------
-st.header(t("indicators.trend_heading"))
-st.subheader(name)
-rows = iv.trend_series(q("area_trend", indicator, tuple(chosen)))
-rows = rows[(rows["scope"] != "area") | rows["area_slug"].isin(chosen)]
-gaps = q("indicator_gaps", indicator, tuple(chosen))
-targets = q("targets", indicator)
-targets = targets[targets["area_slug"].isin(chosen)]
-measures = q("indicator_measures", indicator, tuple(chosen))
+# Each part is a fragment: a change of indicator, areas or intervals reruns only the indicator part, and a
+# change of the profile's area or level only the profile, not the page around them (fewer elements for the
+# browser to redraw; the frame and the other part stay as they are). A full run runs both.
+@st.fragment
+def indicator_part() -> None:
+    c1, c2 = st.columns([1, 2])
+    indicator = filters.selectbox(t("indicators.pick_indicator"), list(meta.index),
+                                  format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator", where=c1)
+    chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=default_areas,
+                                 format_func=names.get, key="omrader", where=c2)
+    show_ci = st.toggle(t("indicators.show_ci"), value=st.query_params.get("ki") == "1", key="ki")
+    filters.to_url("ki", "1" if show_ci else None)
 
-if rows["value"].notna().sum() == 0:
-    st.info(t("indicators.no_data"))
-else:
-    last_year = int(gaps["year"].max()) if not gaps.empty else int(rows["year"].max())
-    city_last = rows[(rows["scope"] == "city") & (rows["year"] == last_year)]["value"]
-    caption = iv.trend_caption(name, gaps, city_last.iloc[0] if not city_last.empty else None, last_year,
-                               targets, unit, decimals)
-    charts.altair(iv.trend_spec(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
-                                measures=measures, show_ci=show_ci, language=lang()), "trend", alt_text=caption)
-    st.markdown(caption)
-    if rows["illustrative"].any() or targets["illustrative"].any():
-        st.markdown(f"{ui.illustrative_badge()} {t('indicators.caption_illustrative')}")
+    info = meta.loc[indicator]
+    name = info[f"name_{lang()}"]
+    unit, decimals = info["unit"], int(info["decimals"])
+    unit_label = t(f"units.{unit}")
 
-st.markdown(f"**{t('indicators.measures_heading')}**")
-if measures.empty:
-    st.markdown(t("indicators.no_measures"))
-else:
-    st.markdown(t("indicators.measures_intro"))
-    lines = [t("indicators.measure_line", n=i, date=fmt.date(r.start_date, lang()), name=r.name, areas=r.areas)
-             + (f" {ui.illustrative_badge()}" if r.illustrative else "")
-             for i, r in enumerate(measures.itertuples(), start=1)]
-    st.markdown("\n".join(f"- {line}" for line in lines))
-st.info(t("indicators.contribution"), icon=":material/info:")
+    # --- Trend -------------------------------------------------------------------------------------
+    st.header(t("indicators.trend_heading"))
+    st.subheader(name)
+    rows, targets, measures = iv.trend_inputs(indicator, tuple(chosen))
+    gaps = q("indicator_gaps", indicator, tuple(chosen))
 
-hidden = int(rows["suppressed"].sum())
-if hidden:
-    st.markdown(t("indicators.suppressed_note", n=hidden, threshold=config.suppression_threshold()))
+    if rows["value"].notna().sum() == 0:
+        st.info(t("indicators.no_data"))
+    else:
+        last_year = int(gaps["year"].max()) if not gaps.empty else int(rows["year"].max())
+        city_last = rows[(rows["scope"] == "city") & (rows["year"] == last_year)]["value"]
+        caption = iv.trend_caption(name, gaps, city_last.iloc[0] if not city_last.empty else None, last_year,
+                                   targets, unit, decimals)
+        spec = iv.trend_spec(store, indicator, tuple(chosen), unit=unit, decimals=decimals, unit_label=unit_label,
+                             show_ci=show_ci, language=lang())
+        charts.altair(spec, "trend", alt_text=caption)
+        if rows["illustrative"].any() or targets["illustrative"].any():
+            caption += f"\n\n{ui.illustrative_badge()} {t('indicators.caption_illustrative')}"
+        st.markdown(caption)
 
-# --- Gap table --------------------------------------------------------------------------------
-st.subheader(t("indicators.gap_heading"))
-st.caption(t("indicators.gap_intro"))
-if gaps.empty:
-    st.markdown(t("indicators.no_data"))
-else:
-    gap_table = iv.gap_display(gaps, first="area", language=lang())
-    # Areas as columns: a few areas side by side read well on a projector; the download stays long.
-    st.dataframe(gap_table.set_index(t("gap.area")).T, width="stretch")
-    ui.download_buttons(gap_table, f"avstand-{indicator}", key="gap_dl")
+    if measures.empty:
+        st.markdown(f"**{t('indicators.measures_heading')}**\n\n{t('indicators.no_measures')}")
+    else:
+        lines = [t("indicators.measure_line", n=i, date=fmt.date(r.start_date, lang()), name=r.name, areas=r.areas)
+                 + (f" {ui.illustrative_badge()}" if r.illustrative else "")
+                 for i, r in enumerate(measures.itertuples(), start=1)]
+        st.markdown(f"**{t('indicators.measures_heading')}**\n\n{t('indicators.measures_intro')}\n\n"
+                    + "\n".join(f"- {line}" for line in lines))
+    st.info(t("indicators.contribution"), icon=":material/info:")
 
-# --- Area profile (spine chart) ---------------------------------------------------------------
-st.header(t("indicators.profile_heading"))
-p1, p2 = st.columns([1, 1])
-profile_default = chosen[0] if chosen else default_areas[0]
-slug = filters.selectbox(t("indicators.profile_pick"), list(names), format_func=names.get, key="profil",
-                         default=profile_default, where=p1)
-levels = [lv for lv in ("delomraade", "grunnkrets", "levekaarssone", "bydel") if lv in q("value_levels")]
-level = filters.selectbox(t("indicators.profile_level"), levels or ["delomraade"],
-                          format_func=lambda lv: t(f"map.level_{lv}"), key="spenn", where=p2)
-profile = iv.area_overview(slug, level)
-if profile.empty:
-    st.markdown(t("area.no_figures"))
-else:
-    st.caption(t("indicators.profile_intro"))
-    caption = iv.profile_caption(names[slug], profile)
-    charts.altair(iv.spine_spec(profile, lang()), "spine", stretch=False, alt_text=caption)
-    st.markdown(caption)
-    st.caption(t("indicators.profile_axis_neutral"))
-    if profile["zone_min"].isna().all():
-        st.markdown(t("indicators.profile_no_range"))
-    with st.expander(t("indicators.profile_table"), expanded=False):
-        profile_table = iv.gap_display(profile, first="indicator", language=lang())
-        st.dataframe(profile_table, hide_index=True, width="stretch")
-        ui.download_buttons(profile_table, f"omradeprofil-{slug}", key="profile_dl")
+    hidden = int(rows["suppressed"].sum())
+    if hidden:
+        st.markdown(t("indicators.suppressed_note", n=hidden, threshold=config.suppression_threshold()))
 
-# --- About the indicator ----------------------------------------------------------------------
-about = q("indicator_info", indicator)
-with st.expander(f"{t('indicators.about')}: {name}", expanded=False):
-    st.markdown(f"**{t('indicators.definition')}:** {about[f'definition_{lang()}'] or '–'}")
-    st.markdown(f"**{t('indicators.why')}:** {about[f'why_{lang()}'] or '–'}")
-    st.markdown(f"**{t('indicators.unit')}:** {unit_label}")
-    better = about["higher_is_better"]
-    direction = (t("indicators.no_direction") if better is None or pd.isna(better)
-                 else t("indicators.higher_better") if better else t("indicators.lower_better"))
-    st.markdown(f"**{t('indicators.direction')}:** {direction}")
-    if about["first_year"] is not None:
-        st.markdown(f"**{t('indicators.covered')}:** {about['first_year']}–{about['last_year']}")
-    updated = about.get("updated_at")
-    st.markdown(f"**{t('indicators.updated')}:** "
-                f"{fmt.date(updated, lang()) if updated is not None and not pd.isna(updated) else t('common.unknown')}")
-    st.markdown(f"**{t('indicators.sources')}:**")
-    for s in about["sources"].itertuples():
-        years = f"{s.first_year}–{s.last_year}" if s.first_year != s.last_year else str(s.first_year)
-        item = t("indicators.source_item", title=s.title, publisher=s.publisher or t("common.unknown"),
-                 licence=s.licence or t("common.unknown"), years=years, n=s.values)
-        link = f" ([{t('cols.source_url').lower()}]({s.url}))" if s.url else ""
-        st.markdown(f"- {item}{link}" + (f" {ui.illustrative_badge()}" if s.illustrative else ""))
-    if about["any_illustrative"]:
-        st.markdown(f"{ui.illustrative_badge()} {t('indicators.illustrative_mark')}")
+    # --- Gap table --------------------------------------------------------------------------------
+    st.subheader(t("indicators.gap_heading"))
+    st.caption(t("indicators.gap_intro"))
+    if gaps.empty:
+        st.markdown(t("indicators.no_data"))
+    else:
+        gap_table = iv.gap_table(store, indicator, tuple(chosen), lang())
+        # Areas as columns: a few areas side by side read well on a projector; the download stays long.
+        st.dataframe(gap_table.set_index(t("gap.area")).T, width="stretch")
+        ui.download_buttons(gap_table, f"avstand-{indicator}", key="gap_dl")
 
-# --- The numbers in the chart -----------------------------------------------------------------
-st.subheader(t("indicators.table_heading"))
-table = rows.sort_values(["scope", "series", "year"])[
-    ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "source_title",
-     "source_url", "licence"]
-].copy()
-table["value"] = [iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
-                  for r in table.itertuples()]
-for col in ("ci_low", "ci_high"):
-    table[col] = [fmt.number(v, decimals, lang()) for v in table[col]]
-table["suppressed"] = table["suppressed"].map(ui.yes_no)
-table["illustrative"] = table["illustrative"].map(ui.yes_no)
-table = table.drop(columns=["value_text"])
-table.columns = [t("cols.series"), t("cols.period"), t("cols.value"), t("cols.ci_low"), t("cols.ci_high"),
-                 t("cols.suppressed"), t("cols.illustrative"), t("cols.source"), t("cols.source_url"),
-                 t("cols.licence")]
-st.dataframe(table, hide_index=True, width="stretch")
-if hidden:
-    st.caption(t("indicators.suppressed_legend"))
-ui.download_buttons(table, f"indikator-{indicator}", key="ind_dl")
+    # --- About the indicator ----------------------------------------------------------------------
+    about = q("indicator_info", indicator)
+    with st.expander(f"{t('indicators.about')}: {name}", expanded=False):
+        better = about["higher_is_better"]
+        direction = (t("indicators.no_direction") if better is None or pd.isna(better)
+                     else t("indicators.higher_better") if better else t("indicators.lower_better"))
+        updated = about.get("updated_at")
+        facts = [f"**{t('indicators.definition')}:** {about[f'definition_{lang()}'] or '–'}",
+                 f"**{t('indicators.why')}:** {about[f'why_{lang()}'] or '–'}",
+                 f"**{t('indicators.unit')}:** {unit_label}",
+                 f"**{t('indicators.direction')}:** {direction}"]
+        if about["first_year"] is not None:
+            facts.append(f"**{t('indicators.covered')}:** {about['first_year']}–{about['last_year']}")
+        known = updated is not None and not pd.isna(updated)
+        facts.append(f"**{t('indicators.updated')}:** {fmt.date(updated, lang()) if known else t('common.unknown')}")
+        sources = []
+        for s in about["sources"].itertuples():
+            years = f"{s.first_year}–{s.last_year}" if s.first_year != s.last_year else str(s.first_year)
+            item = t("indicators.source_item", title=s.title, publisher=s.publisher or t("common.unknown"),
+                     licence=s.licence or t("common.unknown"), years=years, n=s.values)
+            link = f" ([{t('cols.source_url').lower()}]({s.url}))" if s.url else ""
+            sources.append(f"- {item}{link}" + (f" {ui.illustrative_badge()}" if s.illustrative else ""))
+        facts.append(f"**{t('indicators.sources')}:**\n" + "\n".join(sources))
+        if about["any_illustrative"]:
+            facts.append(f"{ui.illustrative_badge()} {t('indicators.illustrative_mark')}")
+        # One element, not one per line: every element is redrawn in the browser on each rerun.
+        st.markdown("\n\n".join(facts))
+
+    # --- The numbers in the chart -----------------------------------------------------------------
+    st.subheader(t("indicators.table_heading"))
+    table = rows.sort_values(["scope", "series", "year"])[
+        ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "source_title",
+         "source_url", "licence"]
+    ].copy()
+    table["value"] = [iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
+                      for r in table.itertuples()]
+    for col in ("ci_low", "ci_high"):
+        table[col] = [fmt.number(v, decimals, lang()) for v in table[col]]
+    table["suppressed"] = table["suppressed"].map(ui.yes_no)
+    table["illustrative"] = table["illustrative"].map(ui.yes_no)
+    table = table.drop(columns=["value_text"])
+    table.columns = [t("cols.series"), t("cols.period"), t("cols.value"), t("cols.ci_low"), t("cols.ci_high"),
+                     t("cols.suppressed"), t("cols.illustrative"), t("cols.source"), t("cols.source_url"),
+                     t("cols.licence")]
+    st.dataframe(table, hide_index=True, width="stretch")
+    if hidden:
+        st.caption(t("indicators.suppressed_legend"))
+    ui.download_buttons(table, f"indikator-{indicator}", key="ind_dl")
+
+
+@st.fragment
+def profile_part() -> None:
+    # --- Area profile (spine chart) ---------------------------------------------------------------
+    st.header(t("indicators.profile_heading"))
+    p1, p2 = st.columns([1, 1])
+    chosen = st.session_state.get("omrader") or default_areas
+    profile_default = chosen[0]
+    slug = filters.selectbox(t("indicators.profile_pick"), list(names), format_func=names.get, key="profil",
+                             default=profile_default, where=p1)
+    levels = [lv for lv in ("delomraade", "grunnkrets", "levekaarssone", "bydel") if lv in q("value_levels")]
+    level = filters.selectbox(t("indicators.profile_level"), levels or ["delomraade"],
+                              format_func=lambda lv: t(f"map.level_{lv}"), key="spenn", where=p2)
+    profile = iv.area_overview(store, slug, level, lang())
+    if profile.empty:
+        st.markdown(t("area.no_figures"))
+    else:
+        st.caption(t("indicators.profile_intro"))
+        caption = iv.profile_caption(names[slug], profile)
+        charts.altair(iv.spine_spec(store, slug, level, lang()), "spine", stretch=False, alt_text=caption)
+        st.markdown(caption)
+        st.caption(t("indicators.profile_axis_neutral"))
+        if profile["zone_min"].isna().all():
+            st.markdown(t("indicators.profile_no_range"))
+        with st.expander(t("indicators.profile_table"), expanded=False):
+            profile_table = iv.profile_table(store, slug, level, lang())
+            st.dataframe(profile_table, hide_index=True, width="stretch")
+            ui.download_buttons(profile_table, f"omradeprofil-{slug}", key="profile_dl")
+
+
+indicator_part()
+profile_part()

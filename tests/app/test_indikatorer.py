@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
@@ -51,6 +52,22 @@ def test_trend_has_areas_bergen_norway_target_and_measure_starts():
     assert ui("indicators.caption_illustrative") in body
 
 
+def test_trend_spec_is_valid_vega_lite_with_intervals():
+    """The trend spec is written by hand (not with Altair): it must pass the Vega-Lite schema Altair ships,
+    with every layer (intervals, lines, points, targets, measure starts) and every dataset it names sent."""
+    at = _page()
+    at.toggle(key="ki").set_value(True).run()
+    assert_clean(at)
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    alt.LayerChart.from_dict(spec, validate=True)  # raises on a spec Vega-Lite would reject
+    assert spec["layer"][0]["mark"]["type"] == "rule" and spec["layer"][0]["encoding"]["y2"] == {"field": "ci_high"}
+    sent = {ds.name for ds in chart.proto.datasets}
+    assert {layer["data"]["name"] for layer in spec["layer"]} == sent == {"trend", "targets", "measures"}
+    trend = convert_arrow_bytes_to_pandas_df(next(ds for ds in chart.proto.datasets if ds.name == "trend").data.data)
+    assert trend["ci_low"].notna().any() and "numerator" not in trend.columns  # only what the layers use
+
+
 def test_gap_table_says_in_words_how_each_area_compares():
     at = _page()
     gap = at.dataframe[0].value  # areas as columns, measures of the gap as rows
@@ -74,7 +91,7 @@ def test_profile_covers_every_indicator_and_follows_the_url_choice():
     assert labels == set(queries.indicators(engine)["name_nb"])
     assert at.query_params["profil"] == "solheim"
     assert any(m.value.startswith("Solheim") for m in at.markdown)  # the profile caption names the area
-    profile_table = at.dataframe[1].value
+    profile_table = at.dataframe[-1].value  # the profile comes last, after the indicator's tables
     assert len(profile_table) == len(labels) and ui("gap.zone_range") in profile_table.columns
 
 
@@ -107,7 +124,7 @@ def test_metadata_names_definition_sources_and_update():
 def test_suppressed_values_are_shown_as_prikket_only(monkeypatch):
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "100000")  # everything with counts is hidden
     at = _page("young_disability")
-    table = at.dataframe[-1].value
+    table = at.dataframe[1].value  # the numbers in the chart (after the gap table)
     areas = table[table[ui("cols.series")].isin(["Loddefjord", "Olsvik"])]
     with_counts = areas[areas[ui("cols.source")].str.startswith("Eksempeldata")]
     assert set(with_counts[ui("cols.value")]) == {ui("common.suppressed")}

@@ -34,3 +34,66 @@ def test_shared_link_opens_the_view_with_both_charts(server, page):
     screenshot(page, "indikatorer-profile-1280x720")
     screenshot(page, "indikatorer-full", full_page=True)
     assert attempted == [], attempted
+
+
+def _finished_runs(page) -> list[str]:
+    """The kind of each script run the server reports finished on the page's websocket: 'app' for a
+    full run, 'fragment' for a fragment's run."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    runs: list[str] = []
+
+    def frame(payload) -> None:
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(bytes(payload))
+        except DecodeError:
+            return
+        if msg.WhichOneof("type") == "script_finished":
+            runs.append({ForwardMsg.FINISHED_SUCCESSFULLY: "app",
+                         ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment"}.get(msg.script_finished, "other"))
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return runs
+
+
+DROP_OUT = "Ikke fullført videregående innen fem år"
+
+
+def _wait_for_runs(page, runs: list[str], n: int, timeout_ms: int = 30_000) -> list[str]:
+    for _ in range(timeout_ms // 50):
+        if len(runs) >= n:
+            break
+        page.wait_for_timeout(50)
+    return runs
+
+
+def test_a_choice_reruns_only_its_part_and_goes_to_the_link(server, page):
+    """Changing the indicator reruns the indicator part (a fragment), not the page: the profile stays
+    drawn, the trend shows the new indicator, and the link names it, so a reload opens the same view.
+    The profile's own choice reruns only the profile."""
+    runs = _finished_runs(page)
+    open_url(page, f"{server.url}/indikatorer")
+    charts = page.locator(CHART)
+    expect(charts).to_have_count(2)
+    assert _wait_for_runs(page, runs, 1) == ["app"], runs
+    page.get_by_label(ui("indicators.pick_indicator"), exact=True).click()
+    page.get_by_role("option", name=DROP_OUT).click()
+    expect(page.get_by_role("heading", name=DROP_OUT)).to_be_visible()
+    page.wait_for_url("**indikator=not_completed_upper_secondary**")
+    expect(page.get_by_text(f"{DROP_OUT} i 2024:", exact=False)).to_be_visible()
+    expect(charts).to_have_count(2)
+    assert _wait_for_runs(page, runs, 2)[1:] == ["fragment"], runs
+    page.get_by_label(ui("indicators.profile_pick"), exact=True).click()
+    page.keyboard.press("ArrowDown")  # a click in this combobox's text only focuses it; the arrow opens it
+    page.get_by_role("option", name="Solheim (nord og sør)").click()
+    page.wait_for_url("**profil=solheim**")
+    expect(page.get_by_text("Solheim (nord og sør): ", exact=False)).to_be_visible()
+    assert _wait_for_runs(page, runs, 3)[1:] == ["fragment", "fragment"], runs
+    page.reload()
+    expect(charts).to_have_count(2)
+    expect(page.get_by_role("heading", name=DROP_OUT)).to_be_visible()
+    expect(page.get_by_text("Solheim (nord og sør): ", exact=False)).to_be_visible()
