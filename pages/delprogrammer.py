@@ -39,7 +39,9 @@ sub_names = {str(n): f"{n}: {name}" for n, name in zip(subs["number"], subs["nam
 units = sorted({u for u in every["responsible_unit"].dropna()})
 indicator_names = dict(zip(q("indicators")["key"], q("indicators")[f"name_{lang()}"], strict=True))
 
-f1, f2, f3, f4 = st.columns(4)
+# The filters share one horizontal container: one block, where columns are five (fewer elements for the
+# browser to redraw on every rerun; they still wrap on a narrow screen and look the same here).
+f1 = f2 = f3 = f4 = st.container(horizontal=True)
 chosen_areas = filters.multiselect(t("programme.filter_area"), list(names), key="omrader", format_func=names.get,
                                    where=f1, placeholder=t("investments.filter_all"))
 chosen_subs = filters.multiselect(t("programme.subprogramme"), list(sub_names), key="delprogram",

@@ -26,7 +26,7 @@ ui.illustrative_notice()
 
 areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
-f1, f2, f3, f4 = st.columns(4)
+f1 = f2 = f3 = f4 = st.container(horizontal=True)  # one block, not five (see pages/delprogrammer.py)
 chosen = filters.multiselect(t("investments.filter_areas"), list(names), default=(), format_func=names.get,
                              key="omrader", where=f1, placeholder=t("investments.filter_all"))
 categories = filters.multiselect(t("cols.category"), INVESTMENT_CATEGORIES, default=(),
