@@ -94,10 +94,10 @@ def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
     # elements for the browser to redraw on every rerun).
     row = st.container(horizontal=True)
     row.download_button(t("common.download_csv"), csv_bytes, f"{basename}.csv", "text/csv",
-                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     row.download_button(t("common.download_xlsx"), xlsx_bytes, f"{basename}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
 def yes_no_all(flags) -> list[str]:
