@@ -45,10 +45,13 @@ st.header(t("area.measures"))
 m = q("measures", slug)
 if m.empty:
     st.markdown(t("area.no_measures"))
+items = []
 for r in m.itertuples():
     mark = f" {ui.illustrative_badge()}" if r.illustrative or r.status_illustrative else ""
-    st.markdown(f"- {ui.status_badge(r.status)} **{r.name}** ({t('programme.subprogramme').lower()} "
-                f"{r.subprogramme_number}){mark}")
+    items.append(f"- {ui.status_badge(r.status)} **{r.name}** ({t('programme.subprogramme').lower()} "
+                 f"{r.subprogramme_number}){mark}")
+if items:
+    st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure
 
 st.header(t("area.investments"))
 inv = q("investments", slug)

@@ -43,10 +43,11 @@ cols = st.columns(3)
 for i, a in enumerate(areas.itertuples()):
     with cols[i % 3].container(border=True):
         st.subheader(a.name)
-        st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}")
-        st.markdown(t("overview.area_bydel", bydel=a.bydel_name or "–"))
         n_measures = int(measures["area_slugs"].map(lambda s, slug=a.slug: slug in s).sum())
-        st.markdown(t("overview.area_measures", n=n_measures))
+        # One markdown element for the card's lines (each element is redrawn on every rerun).
+        st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}\n\n"
+                    f"{t('overview.area_bydel', bydel=a.bydel_name or '–')}\n\n"
+                    f"{t('overview.area_measures', n=n_measures)}")
         st.page_link("pages/omrade.py", label=t("overview.open_area", name=a.name), icon=":material/arrow_forward:",
                      query_params={"omrade": a.slug})
 st.caption(ui.source_line(areas["source_title"].iloc[0], None, False))
@@ -55,11 +56,12 @@ st.header(t("overview.changes_heading"))
 changes = q("changed_since", dt.datetime(2000, 1, 1)).head(8)
 if changes.empty:
     st.markdown(t("overview.no_changes"))
+items = []
 for row in changes.itertuples():
     before = ui.status_text(row.previous_status) if row.previous_status else "–"
     mark = f" {ui.illustrative_badge()}" if row.illustrative else ""
-    st.markdown(
-        f"- **{row.measure_name}**: {before} → {ui.status_badge(row.status)} "
-        f"({fmt.date(row.changed_at, lang())}){mark}  \n  {row.comment}"
-    )
+    items.append(f"- **{row.measure_name}**: {before} → {ui.status_badge(row.status)} "
+                 f"({fmt.date(row.changed_at, lang())}){mark}  \n  {row.comment}")
+if items:
+    st.markdown("\n\n".join(items))  # one (loose) list, one element
 st.page_link("pages/delprogrammer.py", label=t("overview.all_changes"), icon=":material/arrow_forward:")
