@@ -43,8 +43,12 @@ CAPACITY = (
     "timed out at 60 s, 21 of them already in `page.goto` (the browser did not finish loading the page's "
     "static files) and 17 before the page's heading appeared. The browsers were starved of CPU, not the "
     "server. With 20 sessions 4 of 69 renders timed out (p50 34 s; the browsers 69 % of the CPU, the server "
-    "8 %, other work on the shared machine 22 %). 16 sessions is the most this machine runs without timeouts, "
-    "so that is the default; on a machine with more cores run `--load-sessions 30`."
+    "8 %, other work on the shared machine 22 %). 16 sessions is the default, and it is the edge of this "
+    "machine: of six runs with 16 sessions on 23.11.2026 (one of them of the previous commit), three had no "
+    "timeout and three had one render over 60 s (77–124 renders a run, the slowest successful ones 44–59 s); "
+    "a run with 14 sessions had none, but its "
+    "slowest render took 59 s. The server used 5–6 % of the CPU in all of them. On a machine with more cores "
+    "run `--load-sessions 30`."
 )
 
 pytestmark = pytest.mark.e2e
