@@ -44,10 +44,13 @@ CAPACITY = (
     "static files) and 17 before the page's heading appeared. The browsers were starved of CPU, not the "
     "server. With 20 sessions 4 of 69 renders timed out (p50 34 s; the browsers 69 % of the CPU, the server "
     "8 %, other work on the shared machine 22 %). 16 sessions is the default, and it is the edge of this "
-    "machine: of six runs with 16 sessions on 23.11.2026 (one of them of the previous commit), three had no "
-    "timeout and three had one render over 60 s (77–124 renders a run, the slowest successful ones 44–59 s); "
-    "a run with 14 sessions had none, but its "
-    "slowest render took 59 s. The server used 5–6 % of the CPU in all of them. On a machine with more cores "
+    "machine. Runs with 16 sessions on 23.11.2026: the code before the Indikatorer fragments and the "
+    "element merges, three runs, none with a timeout (124, 111 and 78 renders); the code after them, five "
+    "runs, four with one to three renders over 60 s (77–113 renders; the browsers starved of CPU, the "
+    "server at 5–6 %). A run of the new code with 14 sessions had none, but its slowest render took 59 s. "
+    "Whether the new code's tail is worse under this load or this is chance (four of eight runs, all four "
+    "of the new code) is not settled: the browser's main-thread time per first render measured the same "
+    "within ±10 % in an A/B of the two. On a machine with more cores "
     "run `--load-sessions 30`."
 )
 
