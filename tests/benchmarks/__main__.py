@@ -28,13 +28,18 @@ import sys
 import time
 from pathlib import Path
 
-from google.protobuf.message import DecodeError
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CONNECTED, DECK, IDLE, AppServer  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONNECTED,
+    DECK,
+    IDLE,
+    AppServer,
+    finished_runs,
+)
 from tests.machine import describe, rss_mb  # noqa: E402
 
 PAGES = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
@@ -59,42 +64,31 @@ def _rendered(page, key: str, timeout: int = 90_000) -> None:
     page.locator(key).first.wait_for(state="visible", timeout=timeout)
 
 
-# Counts the script runs the server reports finished to a page: a ``script_finished`` message on the
-# page's websocket. A fast run can start and end between two renders of the frontend, so the app's
-# script-state attribute never shows it (the bare app's reruns did, after gc.freeze in asgi_app.py).
-_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
-_RUNS: dict[int, list[int]] = {}
+# The script runs the server reported finished to each page (``finished_runs``), and how many had
+# finished when the current action started.
+_RUNS: dict[int, list] = {}
+
+
+def _completed(runs: list[str]) -> int:
+    return sum(kind in ("app", "fragment") for kind in runs)
 
 
 def _count_runs(page) -> None:
     """Before ``goto``: count the completed script runs on this page's websocket."""
-    counter = _RUNS.setdefault(id(page), [0, 0])  # finished runs, mark
-
-    def frame(payload) -> None:
-        if not isinstance(payload, (bytes, bytearray)):
-            return
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(bytes(payload))
-        except DecodeError:
-            return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in _DONE:
-            counter[0] += 1
-
-    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    _RUNS[id(page)] = [finished_runs(page), 0]  # the runs, the mark
 
 
 def _watch_runs(page) -> None:
     """Before an action: remember how many runs have finished."""
     counter = _RUNS[id(page)]
-    counter[1] = counter[0]
+    counter[1] = _completed(counter[0])
 
 
 def _rerun_done(page, timeout: int = 60_000) -> None:
     """After an action: wait until the server has finished a new script run and the page is idle."""
     counter = _RUNS[id(page)]
     deadline = time.perf_counter() + timeout / 1000
-    while counter[0] <= counter[1]:
+    while _completed(counter[0]) <= counter[1]:
         if time.perf_counter() > deadline:
             raise TimeoutError("no script run finished after the action")
         page.wait_for_timeout(5)

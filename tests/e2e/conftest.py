@@ -130,6 +130,32 @@ def page(browser):
     context.close()
 
 
+def finished_runs(page) -> list[str]:
+    """Before ``goto``: a list that grows by one entry for each script run the server reports finished
+    on the page's websocket ('app' for a full run, 'fragment' for a fragment's run, 'other' for a run
+    that stopped or failed). A fast run can start and end between two renders of the frontend, so the
+    app's script-state attribute may never show it; the websocket does."""
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    kinds = {ForwardMsg.FINISHED_SUCCESSFULLY: "app", ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment"}
+    runs: list[str] = []
+
+    def frame(payload) -> None:
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(bytes(payload))
+        except DecodeError:
+            return
+        if msg.WhichOneof("type") == "script_finished":
+            runs.append(kinds.get(msg.script_finished, "other"))
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return runs
+
+
 def wait_for_app_run(page, timeout: int = 60_000) -> None:
     page.wait_for_timeout(155)
     page.locator(CONNECTED).wait_for(state="attached", timeout=timeout)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHART, drawn_colours, open_url, screenshot, ui
+from tests.e2e.conftest import (
+    CHART,
+    drawn_colours,
+    finished_runs,
+    open_url,
+    screenshot,
+    ui,
+)
 from tests.e2e.test_map import block_outside
 
 pytestmark = pytest.mark.e2e
@@ -36,30 +43,6 @@ def test_shared_link_opens_the_view_with_both_charts(server, page):
     assert attempted == [], attempted
 
 
-def _finished_runs(page) -> list[str]:
-    """The kind of each script run the server reports finished on the page's websocket: 'app' for a
-    full run, 'fragment' for a fragment's run."""
-    from google.protobuf.message import DecodeError
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    runs: list[str] = []
-
-    def frame(payload) -> None:
-        if not isinstance(payload, (bytes, bytearray)):
-            return
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(bytes(payload))
-        except DecodeError:
-            return
-        if msg.WhichOneof("type") == "script_finished":
-            runs.append({ForwardMsg.FINISHED_SUCCESSFULLY: "app",
-                         ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "fragment"}.get(msg.script_finished, "other"))
-
-    page.on("websocket", lambda ws: ws.on("framereceived", frame))
-    return runs
-
-
 DROP_OUT = "Ikke fullført videregående innen fem år"
 
 
@@ -75,7 +58,7 @@ def test_a_choice_reruns_only_its_part_and_goes_to_the_link(server, page):
     """Changing the indicator reruns the indicator part (a fragment), not the page: the profile stays
     drawn, the trend shows the new indicator, and the link names it, so a reload opens the same view.
     The profile's own choice reruns only the profile."""
-    runs = _finished_runs(page)
+    runs = finished_runs(page)
     open_url(page, f"{server.url}/indikatorer")
     charts = page.locator(CHART)
     expect(charts).to_have_count(2)
