@@ -23,12 +23,8 @@ shell.style()
 log = logging.getLogger("omradesatsing.app")
 LANG_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
-with st.sidebar:
-    chosen_lang = filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY,
-                                horizontal=True)
-    # The page's language for screen readers after a switch on the page (asgi_app.py sets it in the
-    # HTML from ?lang= before any script runs; this keeps it right afterwards).
-    st.html(f"<script>document.documentElement.lang = '{chosen_lang}';</script>", unsafe_allow_javascript=True)
+# The language is in the address (?lang=); <html lang> follows it (shell.HEAD_SCRIPT).
+filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY, horizontal=True, where=st.sidebar)
 
 PAGES = {
     "oversikt": (":material/dashboard:", True),

@@ -11,6 +11,10 @@ It also adds ``<link rel="modulepreload">`` for the bundle of the requested page
 is mounted, after the script has run; preloaded, the browser fetches and compiles them while the
 session connects and the script runs (Kart's first render 3.6 → 1.7 s here; docs/PERFORMANCE.md).
 
+It serves Streamlit's frontend files from memory, gzip-compressed once (StaticBundles below), and
+puts the frame's style and its screen-reader repairs into the page's head (components/shell.py), so
+they are no elements that every rerun sends again.
+
 And it turns Nagle's algorithm off on the server's connections (set_nodelay below), which Streamlit's
 own socket set-up missed: every keep-alive request waited ~40 ms for a delayed ACK.
 
@@ -22,8 +26,10 @@ from __future__ import annotations
 import asyncio.base_events
 import gc
 import gzip
+import hashlib
 import importlib
 import json
+import mimetypes
 import re
 import socket
 from pathlib import Path
@@ -34,7 +40,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
-LANGS = ("nb", "nn", "en")
+from components import shell
+from components.i18n import LANGS
+
 _HTML_LANG = re.compile(rb'<html lang="[^"]*"')
 
 
@@ -42,8 +50,7 @@ _JS = Path(st.__file__).parent / "static" / "static" / "js"
 _IMPORT = re.compile(rb'(?:from|import)\s*\(?\s*"\./([^"]+?\.js)"')
 # Entry chunks of Streamlit's lazily loaded elements (their names carry a content hash).
 VEGA = ("ArrowVegaLiteChart.", "loadVegaEmbed.", "embed.")
-TABLE = ("DataFrame.",)
-DECK = ("DeckGlJsonChart.",)
+DECK = ("DeckGlJsonChart.", "webgl-device.")  # deck.gl imports its WebGL device when the map mounts
 
 
 def _closure(prefixes: tuple[str, ...]) -> set[str]:
@@ -80,29 +87,48 @@ def _backend_script() -> bytes:
             f'{{BACKEND_BASE_URL: window.location.origin + "{prefix}"}});</script>').encode()
 
 
-# Every other element bundle is preloaded once the first page has rendered and the browser is idle,
-# so the first switch to a page with a chart, a table or the map does not wait for its bundle.
-_LATER = sorted(_closure(VEGA + TABLE + DECK) - _BASE)
+# Element types the pages show. Streamlit loads an element's bundle the first time one is shown, and until
+# React has evaluated it the element is a grey skeleton. React shows resolved elements no sooner than
+# 500 ms after the last skeleton appeared (React 18's FALLBACK_THROTTLE_MS) unless none is left waiting,
+# so one late bundle held back the whole page: a switch to Delprogrammer drew its skeletons for 160–250 ms
+# after the script had finished.
+ELEMENTS = ("ArrowVegaLiteChart", "Button", "ButtonGroup", "Checkbox", "DataFrame", "DateInput", "DownloadButton",
+            "FileUploader", "Html", "ImageList", "Metric", "Multiselect", "NumberInput", "PageLink", "Progress",
+            "Radio", "Selectbox", "Slider", "TextArea", "TextInput")
+_ENTRIES = sorted(f.name for f in _JS.glob("*.js") if f.name.startswith(tuple(f"{e}." for e in ELEMENTS)))
+# Once the first page has rendered and the browser is idle, every element bundle the app uses is imported
+# (fetched and evaluated, one per idle moment), so a later page or choice does not wait for one; deck.gl's,
+# 3 MB, only fetched and compiled (modulepreload): evaluating it would block a page without a map.
+_LATER = sorted(_closure(VEGA + DECK + tuple(f"{e}." for e in ELEMENTS)) - _BASE)
 _LATER_SCRIPT = ("""<script>(() => {
-  const later = %s;
-  const add = () => later.forEach(n => {
-    if (document.querySelector(`link[href$="${n}"]`)) return;
-    const l = document.createElement('link');
-    l.rel = 'modulepreload'; l.crossOrigin = ''; l.href = './static/js/' + n;
-    document.head.appendChild(l);
-  });
+  const later = %s, entries = %s;
+  const add = () => {
+    later.forEach(n => {
+      if (document.querySelector(`link[href$="${n}"]`)) return;
+      const l = document.createElement('link');
+      l.rel = 'modulepreload'; l.crossOrigin = ''; l.href = './static/js/' + n;
+      document.head.appendChild(l);
+    });
+    const idle = window.requestIdleCallback || setTimeout;
+    const next = () => { const n = entries.shift(); if (n) import('./static/js/' + n).finally(() => idle(next)); };
+    next();
+  };
   const ready = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]';
   const wait = setInterval(() => {
     if (!document.querySelector(ready)) return;
     clearInterval(wait);
     setTimeout(() => (window.requestIdleCallback || setTimeout)(add, {timeout: 3000}), 300);
   }, 200);
-})();</script>""" % json.dumps(_LATER)).encode()
+})();</script>""" % (json.dumps(_LATER), json.dumps(_ENTRIES))).encode()
 
 
 def preload_for(path: str) -> bytes:
     """The preload links for a page address ("/kart" → deck.gl), and the idle preload of the rest."""
     return PRELOAD.get(path.strip("/").rsplit("/", 1)[-1], b"") + _LATER_SCRIPT
+
+
+_HEAD = (shell.HEAD_CSS + shell.HEAD_SCRIPT).encode()
+shell.HEAD_IN_PAGE = True
 
 
 def language_of(query_string: bytes) -> str:
@@ -149,12 +175,69 @@ class HtmlLangMiddleware:
                 body = gzip.decompress(body)
                 del headers["content-encoding"]
             body = _HTML_LANG.sub(replacement, body, count=1)
-            body = body.replace(b"</head>", _backend_script() + preload_for(scope.get("path", "/")) + b"</head>", 1)
+            head = _backend_script() + _HEAD + preload_for(scope.get("path", "/"))
+            body = body.replace(b"</head>", head + b"</head>", 1)
             headers["content-length"] = str(len(body))
             await send(start)
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, send_wrapper)
+
+
+class StaticBundles:
+    """Serve Streamlit's frontend files (``/static/…``, content-hashed and cached for a year) from
+    memory, each gzip-compressed once.
+
+    Streamlit serves them through Starlette's StaticFiles, uncompressed (it leaves compression to a
+    reverse proxy): a stat, a worker thread for every 64 KB read and the whole middleware stack, 2–5 ms of
+    the event loop per file. A first visit fetches ~130 files (8.6 MB), ~0.4 s of the loop, while the
+    session's first script run waits for the same GIL. Here a file is read and compressed the first time
+    it is asked for (in a worker thread: zlib lets go of the GIL) and then answered with one write; the
+    8.6 MB are ~2.4 MB, which matters for a phone at a folkemøte. Other paths, range requests and clients
+    without gzip go to Streamlit as before.
+    """
+
+    COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".map", ".txt")
+
+    def __init__(self, app) -> None:
+        self.app = app
+        root = Path(st.__file__).parent / "static"
+        self.files = {p.relative_to(root).as_posix(): p for p in (root / "static").rglob("*")
+                      if p.is_file() and p.name.endswith(self.COMPRESSIBLE)}
+        self.cache: dict[str, tuple[bytes, bytes]] = {}  # path → (gzip body, ETag)
+        self.prefix: str | None = None
+
+    async def _compressed(self, name: str) -> tuple[bytes, bytes]:
+        entry = self.cache.get(name)
+        if entry is None:
+            data = await asyncio.to_thread(self.files[name].read_bytes)
+            body = await asyncio.to_thread(gzip.compress, data, 6, mtime=0)
+            entry = self.cache[name] = (body, f'"{hashlib.md5(body).hexdigest()}"'.encode())
+        return entry
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET":
+            if self.prefix is None:
+                base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+                self.prefix = f"/{base}/" if base else "/"
+            path = scope["path"]
+            name = path[len(self.prefix):] if path.startswith(self.prefix) else None
+            headers = dict(scope["headers"])
+            if (name in self.files and b"range" not in headers
+                    and b"gzip" in headers.get(b"accept-encoding", b"").lower()):
+                body, etag = await self._compressed(name)
+                out = [(b"content-type", (mimetypes.guess_type(name)[0] or "application/octet-stream").encode()),
+                       (b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"), (b"etag", etag),
+                       (b"cache-control", b"public, immutable, max-age=31536000")]
+                if headers.get(b"if-none-match") == etag:
+                    await send({"type": "http.response.start", "status": 304, "headers": out})
+                    await send({"type": "http.response.body", "body": b""})
+                else:
+                    out.append((b"content-length", str(len(body)).encode()))
+                    await send({"type": "http.response.start", "status": 200, "headers": out})
+                    await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 # Streamlit runs a full garbage collection after every script run (runner.postScriptGC). With the
@@ -197,4 +280,4 @@ asyncio.base_events._set_nodelay = set_nodelay
 # one run in that mode: a menu of file names ("kart", "omrade", "app") flashed before
 # components/shell.ensure_frame switched and reran. Served through this entry, that run never happens.
 PagesManager.uses_pages_directory = False
-app = st.App("app.py", middleware=[Middleware(HtmlLangMiddleware)])
+app = st.App("app.py", middleware=[Middleware(StaticBundles), Middleware(HtmlLangMiddleware)])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components.i18n import t
+from components.i18n import LANGS, t
 from omradesatsing.permissions import ANONYMOUS, Actor
 
 ACTOR_KEY = "actor"  # a built-in account signed in with username and password
@@ -30,19 +32,26 @@ def ensure_frame() -> None:
 
 # Less empty space above the page title: a 1280×720 projector shows little else. Captions in a
 # darker grey than Streamlit's (#828180 on white is 3.9:1; WCAG AA asks 4.5:1 for text).
-_CSS = """<style>
+HEAD_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5c5b59 !important; opacity: 1 !important; }
 </style>"""
 
-# Streamlit's page menu puts each section's <li> elements inside a <div> inside the <ul>, which
-# is not a valid list for screen readers (axe: "list", "listitem"). Give each section the list
-# role (named by its header) and take it from the outer <ul>; re-applied when the menu re-renders.
-_NAV_FIX = """<script>
+# Two repairs for screen readers, re-applied whenever the page changes:
+# - Streamlit's page menu puts each section's <li> elements inside a <div> inside the <ul>, which is
+#   not a valid list (axe: "list", "listitem"). Each section gets the list role (named by its header)
+#   and the outer <ul> loses it.
+# - <html lang> follows the language in the address (?lang=, bokmål without it) after a switch on the
+#   page; asgi_app.py sets it in the HTML from the first byte.
+HEAD_SCRIPT = """<script>
 (() => {
-  if (window.__omrNavFix) return;
-  window.__omrNavFix = true;
+  if (window.__omrFix) return;
+  window.__omrFix = true;
+  const langs = %s;
   const fix = () => {
+    const wanted = new URLSearchParams(location.search).get('lang');
+    const lang = langs.includes(wanted) ? wanted : langs[0];
+    if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     const ul = document.querySelector('[data-testid="stSidebarNavItems"]');
     if (!ul) return;
     if (ul.getAttribute('role') !== 'none') ul.setAttribute('role', 'none');
@@ -57,15 +66,26 @@ _NAV_FIX = """<script>
       }
     }
   };
-  fix();
-  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+  for (const method of ['pushState', 'replaceState']) {
+    const original = history[method];
+    history[method] = function (...args) { const result = original.apply(this, args); fix(); return result; };
+  }
+  window.addEventListener('popstate', fix);
+  const start = () => { fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true}); };
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
-</script>"""
+</script>""" % json.dumps(list(LANGS))
+
+# asgi_app.py serves HEAD_CSS and HEAD_SCRIPT in the page's <head> and sets this: then they are no
+# elements, which every rerun would send and the browser redraw. A run without the served entry
+# (AppTest, ``streamlit run app.py``) adds them as elements.
+HEAD_IN_PAGE = False
 
 
 def style() -> None:
-    st.html(_CSS)
-    st.html(_NAV_FIX, unsafe_allow_javascript=True)
+    if not HEAD_IN_PAGE:
+        st.html(HEAD_CSS)
+        st.html(HEAD_SCRIPT, unsafe_allow_javascript=True)
 
 
 # The presentation theme (folkemøte, 1280×720 projector): no sidebar or toolbar, the whole width,

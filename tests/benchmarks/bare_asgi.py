@@ -4,6 +4,6 @@ middleware as asgi_app.py (so the same web server, Starlette, instead of Streaml
 import streamlit as st
 from starlette.middleware import Middleware
 
-from asgi_app import HtmlLangMiddleware
+from asgi_app import HtmlLangMiddleware, StaticBundles
 
-app = st.App("bare_app.py", middleware=[Middleware(HtmlLangMiddleware)])
+app = st.App("bare_app.py", middleware=[Middleware(StaticBundles), Middleware(HtmlLangMiddleware)])
