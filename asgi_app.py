@@ -71,9 +71,16 @@ def _links(names: set[str]) -> bytes:
 
 
 _BASE = _closure(("index.",))  # loaded by every page anyway
-# The bundle of each page's main element (its URL path). Only those: a preloaded bundle competes with
-# Streamlit's own start-up, so preloading the table's too made table-only pages slower (measured).
-PAGE_BUNDLES = {"kart": DECK, "indikatorer": VEGA, "investeringer": VEGA, "presentasjon": VEGA}
+# The bundles of each chart page's elements (by its URL path): its main element (deck.gl, Vega-Lite) and the
+# widgets and tables around it. React shows none of a page's new elements while one is still waiting for
+# its bundle (see ELEMENTS below), so the chart waited for the slowest of them. Only on these pages: a
+# preloaded bundle competes with Streamlit's own start-up, and on the table-only pages it made the first
+# render slower (measured).
+_WIDGETS = ("Radio.", "Selectbox.", "DataFrame.", "DownloadButton.")
+PAGE_BUNDLES = {"kart": DECK + _WIDGETS + ("ButtonGroup.", "Html."),
+                "indikatorer": VEGA + _WIDGETS + ("Multiselect.", "Checkbox."),
+                "investeringer": VEGA + _WIDGETS + ("Multiselect.", "TextInput.", "Metric."),
+                "presentasjon": VEGA}
 PRELOAD = {page: _links(_closure(prefixes) - _BASE) for page, prefixes in PAGE_BUNDLES.items()}
 
 
