@@ -197,11 +197,11 @@ class StaticBundles:
 
     Streamlit serves them through Starlette's StaticFiles, uncompressed (it leaves compression to a
     reverse proxy): a stat, a worker thread for every 64 KB read and the whole middleware stack, 2–5 ms of
-    the event loop per file. A first visit fetches ~130 files (8.6 MB), ~0.4 s of the loop, while the
-    session's first script run waits for the same GIL. Here a file is read and compressed the first time
-    it is asked for (in a worker thread: zlib lets go of the GIL) and then answered with one write; the
-    8.6 MB are ~2.4 MB, which matters for a phone at a folkemøte. Other paths, range requests and clients
-    without gzip go to Streamlit as before.
+    the event loop per file. A first visit fetches ~130 files, ~0.4 s of the loop, while the session's
+    first script run waits for the same GIL. Here a file is read and compressed the first time it is asked
+    for (in a worker thread: zlib lets go of the GIL) and then answered with one write. The files shrink to
+    about a quarter (the start bundle 2.1 → 0.5 MB, deck.gl 3.3 → 0.9 MB), which matters for a phone at a
+    folkemøte. Other paths, range requests and clients without gzip go to Streamlit as before.
     """
 
     COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".map", ".txt")
