@@ -3,13 +3,14 @@ it is in (``<html lang="nb">``), from the first byte a screen reader sees.
 
 Streamlit 1.67 always serves ``<html lang="en">`` and has no setting for it (WCAG 3.1.1). This small
 ASGI middleware rewrites the attribute in every HTML response, taking the language from the
-``?lang=`` in the address (nb by default); ``app.py`` then keeps it right when the language is
-switched on the page. Verified recipe: ../shared/recipes/oidc-login-and-html-lang.md, part B.
+``?lang=`` in the address (nb by default); a script in the head (components/shell.py) keeps it
+right when the language is switched on the page. Verified recipe: ../shared/recipes/oidc-login-and-html-lang.md, part B.
 
-It also adds ``<link rel="modulepreload">`` for the bundle of the requested page's main element
-(Vega-Lite charts, deck.gl on Kart). Streamlit loads them only when the first such element
-is mounted, after the script has run; preloaded, the browser fetches and compiles them while the
-session connects and the script runs (Kart's first render 3.6 → 1.7 s here; docs/PERFORMANCE.md).
+It also adds ``<link rel="modulepreload">`` for the bundles of the requested chart page's elements
+(Vega-Lite charts, deck.gl on Kart, and the widgets and tables around them). Streamlit loads them
+only when the first such element is mounted, after the script has run; preloaded, the browser
+fetches and compiles them while the session connects and the script runs (Kart's first render
+3.6 → 1.7 s here; docs/PERFORMANCE.md).
 
 It serves Streamlit's frontend files from memory, gzip-compressed once (StaticBundles below), and
 puts the frame's style and its screen-reader repairs into the page's head (components/shell.py), so
@@ -84,14 +85,18 @@ PAGE_BUNDLES = {"kart": DECK + _WIDGETS + ("ButtonGroup.", "Html."),
 PRELOAD = {page: _links(_closure(prefixes) - _BASE) for page, prefixes in PAGE_BUNDLES.items()}
 
 
+def _base_path() -> str:
+    """The server's path ("/", or "/<server.baseUrlPath>/")."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
 def _backend_script() -> bytes:
     """Tell Streamlit's frontend where the server is. Opened on a page's address ("/kart") it otherwise
     first looks for the server under that path ("/kart/_stcore/health": 404) and only then at the
     root, which cost every direct link to a page ~0.3 s (and two console errors, streamlit#7074)."""
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    prefix = f"/{base}/" if base else "/"
     return (f'<script>window.__streamlit = Object.assign(window.__streamlit || {{}}, '
-            f'{{BACKEND_BASE_URL: window.location.origin + "{prefix}"}});</script>').encode()
+            f'{{BACKEND_BASE_URL: window.location.origin + "{_base_path()}"}});</script>').encode()
 
 
 # Element types the pages show. Streamlit loads an element's bundle the first time one is shown, and until
@@ -225,8 +230,7 @@ class StaticBundles:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET":
             if self.prefix is None:
-                base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-                self.prefix = f"/{base}/" if base else "/"
+                self.prefix = _base_path()
             path = scope["path"]
             name = path[len(self.prefix):] if path.startswith(self.prefix) else None
             headers = dict(scope["headers"])

@@ -21,13 +21,6 @@ DECK_LINK = b'<link rel="modulepreload" crossorigin href="./static/js/DeckGlJson
 VEGA_LINK = b'<link rel="modulepreload" crossorigin href="./static/js/ArrowVegaLiteChart.'
 
 
-def html(url: str, gzipped: bool = False) -> bytes:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzipped else {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-        return gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
-
-
 def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers={k.replace("_", "-"): v for k, v in headers.items()})
     try:
@@ -35,6 +28,11 @@ def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as exc:  # 304
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def html(url: str, gzipped: bool = False) -> bytes:
+    _, headers, body = fetch(url, **({"Accept_Encoding": "gzip"} if gzipped else {}))
+    return gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body
 
 
 def test_frontend_files_come_compressed_and_unchanged(server):
