@@ -5,6 +5,11 @@ Streamlit 1.67's ``bind="query-params"`` writes the *formatted* option to the UR
 name in the current language). Our links must carry stable codes (``?lang=en``,
 ``?omrade=solheim``, ``?indikator=unemployment``), so these helpers seed the widget from the URL
 on the first run of a session and write the code back after every run; the default is left out.
+
+``key`` names the widget's state, ``param`` (default: the key) its URL parameter. Pages that share a
+parameter name but not its meaning keep their own state: Indikatorer's chosen areas (two by default) are not
+Investeringer's area filter (all areas by default), though both links say ``?omrader=``. Widget state
+outlives a page switch by one run, so a shared key would carry one page's choice, or default, into another.
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 
-def _seed_single(key: str, options: Sequence[str]) -> None:
+def _seed_single(key: str, param: str, options: Sequence[str]) -> None:
     if key not in st.session_state:
-        value = st.query_params.get(key)
+        value = st.query_params.get(param)
         if value in options:
             st.session_state[key] = value
 
@@ -30,51 +35,54 @@ def to_url(key: str, value, default=None) -> None:
         st.query_params[key] = value
 
 
-def _single(widget: str, label: str, options: Sequence[str], key: str, format_func: Callable,
+def _single(widget: str, label: str, options: Sequence[str], key: str, param: str | None, format_func: Callable,
             default: str | None, where, kwargs: dict) -> str:
     options = list(options)
     default = default if default in options else options[0]
-    _seed_single(key, options)
+    param = param or key
+    _seed_single(key, param, options)
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default
     value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs)
-    to_url(key, value, default)
+    to_url(param, value, default)
     return value
 
 
-def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+def selectbox(label: str, options: Sequence[str], *, key: str, param: str | None = None, format_func: Callable = str,
               default: str | None = None, where=st, **kwargs) -> str:
-    """A selectbox bound to ``?<key>=<option code>``. ``where`` is a container (st, st.sidebar, a column)."""
-    return _single("selectbox", label, options, key, format_func, default, where, kwargs)
+    """A selectbox bound to ``?<param>=<option code>``. ``where`` is a container (st, st.sidebar, a column)."""
+    return _single("selectbox", label, options, key, param, format_func, default, where, kwargs)
 
 
-def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+def radio(label: str, options: Sequence[str], *, key: str, param: str | None = None, format_func: Callable = str,
           default: str | None = None, where=st, **kwargs) -> str:
-    """Radio buttons bound to ``?<key>=<option code>``."""
-    return _single("radio", label, options, key, format_func, default, where, kwargs)
+    """Radio buttons bound to ``?<param>=<option code>``."""
+    return _single("radio", label, options, key, param, format_func, default, where, kwargs)
 
 
-def _multi(widget: str, label: str, options: Sequence[str], key: str, format_func: Callable,
+def _multi(widget: str, label: str, options: Sequence[str], key: str, param: str | None, format_func: Callable,
            default: Sequence[str], where, kwargs: dict) -> list[str]:
     options = list(options)
     default = [d for d in default if d in options]
+    param = param or key
     if key not in st.session_state:
-        from_url = [v for v in st.query_params.get_all(key) if v in options]
+        from_url = [v for v in st.query_params.get_all(param) if v in options]
         st.session_state[key] = from_url or default
     else:
         st.session_state[key] = [v for v in (st.session_state[key] or []) if v in options]
     value = getattr(where, widget)(label, options, format_func=format_func, key=key, **kwargs) or []
-    to_url(key, value, default)
+    to_url(param, value, default)
     return value
 
 
-def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
-                default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
-    """A multiselect bound to ``?<key>=a&<key>=b``."""
-    return _multi("multiselect", label, options, key, format_func, default, where, kwargs)
+def multiselect(label: str, options: Sequence[str], *, key: str, param: str | None = None,
+                format_func: Callable = str, default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
+    """A multiselect bound to ``?<param>=a&<param>=b``."""
+    return _multi("multiselect", label, options, key, param, format_func, default, where, kwargs)
 
 
-def pills(label: str, options: Sequence[str], *, key: str, format_func: Callable = str,
+def pills(label: str, options: Sequence[str], *, key: str, param: str | None = None, format_func: Callable = str,
           default: Sequence[str] = (), where=st, **kwargs) -> list[str]:
-    """Toggle pills (several may be on) bound to ``?<key>=a&<key>=b``."""
-    return _multi("pills", label, options, key, format_func, default, where, {"selection_mode": "multi", **kwargs})
+    """Toggle pills (several may be on) bound to ``?<param>=a&<param>=b``."""
+    return _multi("pills", label, options, key, param, format_func, default, where,
+                  {"selection_mode": "multi", **kwargs})

@@ -42,12 +42,12 @@ indicator_names = dict(zip(q("indicators")["key"], q("indicators")[f"name_{lang(
 # The filters share one horizontal container: one block, where columns are five (fewer elements for the
 # browser to redraw on every rerun; they still wrap on a narrow screen and look the same here).
 f1 = f2 = f3 = f4 = st.container(horizontal=True)
-chosen_areas = filters.multiselect(t("programme.filter_area"), list(names), key="omrader", format_func=names.get,
-                                   where=f1, placeholder=t("investments.filter_all"))
+chosen_areas = filters.multiselect(t("programme.filter_area"), list(names), key="prog_omrader", param="omrader",
+                                   format_func=names.get, where=f1, placeholder=t("investments.filter_all"))
 chosen_subs = filters.multiselect(t("programme.subprogramme"), list(sub_names), key="delprogram",
                                   format_func=sub_names.get, where=f2, placeholder=t("investments.filter_all"))
-chosen_status = filters.multiselect(t("cols.status"), MEASURE_STATUSES, key="status", format_func=ui.status_text,
-                                    where=f3, placeholder=t("investments.filter_all"))
+chosen_status = filters.multiselect(t("cols.status"), MEASURE_STATUSES, key="prog_status", param="status",
+                                    format_func=ui.status_text, where=f3, placeholder=t("investments.filter_all"))
 chosen_units = filters.multiselect(t("cols.responsible"), units, key="ansvarlig", where=f4,
                                    placeholder=t("investments.filter_all"))
 measures = every

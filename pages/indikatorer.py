@@ -36,7 +36,7 @@ def indicator_part() -> None:
     indicator = filters.selectbox(t("indicators.pick_indicator"), list(meta.index),
                                   format_func=lambda k: meta.loc[k, f"name_{lang()}"], key="indikator", where=c1)
     chosen = filters.multiselect(t("indicators.pick_areas"), list(names), default=default_areas,
-                                 format_func=names.get, key="omrader", where=c2)
+                                 format_func=names.get, key="ind_omrader", param="omrader", where=c2)
     show_ci = st.toggle(t("indicators.show_ci"), value=st.query_params.get("ki") == "1", key="ki")
     filters.to_url("ki", "1" if show_ci else None)
 
@@ -145,7 +145,7 @@ def profile_part() -> None:
     # --- Area profile (spine chart) ---------------------------------------------------------------
     st.header(t("indicators.profile_heading"))
     p1, p2 = st.columns([1, 1])
-    chosen = st.session_state.get("omrader") or default_areas
+    chosen = st.session_state.get("ind_omrader") or default_areas
     profile_default = chosen[0]
     slug = filters.selectbox(t("indicators.profile_pick"), list(names), format_func=names.get, key="profil",
                              default=profile_default, where=p1)

@@ -28,7 +28,7 @@ areas = q("areas")
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 f1 = f2 = f3 = f4 = st.container(horizontal=True)  # one block, not five (see pages/delprogrammer.py)
 chosen = filters.multiselect(t("investments.filter_areas"), list(names), default=(), format_func=names.get,
-                             key="omrader", where=f1, placeholder=t("investments.filter_all"))
+                             key="inv_omrader", param="omrader", where=f1, placeholder=t("investments.filter_all"))
 categories = filters.multiselect(t("cols.category"), INVESTMENT_CATEGORIES, default=(),
                                  format_func=lambda c: t("category." + c), key="kategori", where=f2,
                                  placeholder=t("investments.filter_all"))
@@ -36,8 +36,8 @@ fundings = filters.multiselect(t("cols.funding"), FUNDING_SOURCES, default=(),
                                format_func=lambda c: t("funding." + c), key="finansiering", where=f3,
                                placeholder=t("investments.filter_all"))
 statuses = filters.multiselect(t("cols.status"), INVESTMENT_STATUSES, default=(),
-                               format_func=lambda c: t("investment_status." + c), key="status", where=f4,
-                               placeholder=t("investments.filter_all"))
+                               format_func=lambda c: t("investment_status." + c), key="inv_status", param="status",
+                               where=f4, placeholder=t("investments.filter_all"))
 # An emptied filter means "all", as the placeholder says.
 scope = {"area_slugs": tuple(chosen or names), "categories": tuple(categories or INVESTMENT_CATEGORIES),
          "funding_sources": tuple(fundings or FUNDING_SOURCES), "statuses": tuple(statuses or INVESTMENT_STATUSES)}

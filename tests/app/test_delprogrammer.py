@@ -83,7 +83,7 @@ def test_tree_with_status_words_and_every_subprogramme():
 
 def test_filters_narrow_the_measures():
     at = open_page("delprogrammer")
-    at.multiselect(key="omrader").set_value(["solheim"]).run()
+    at.multiselect(key="prog_omrader").set_value(["solheim"]).run()
     _open_every_subprogramme(at)
     assert_clean(at)
     names = {n for df in at.dataframe for n in df.value.get(ui("cols.measure"), [])}

@@ -97,7 +97,7 @@ def test_profile_covers_every_indicator_and_follows_the_url_choice():
 
 def test_choices_go_to_the_url():
     at = _page("child_welfare")
-    at.multiselect(key="omrader").set_value(["solheim"]).run()
+    at.multiselect(key="ind_omrader").set_value(["solheim"]).run()
     at.toggle(key="ki").set_value(True).run()
     assert_clean(at)
     assert at.query_params["indikator"] == "child_welfare"
@@ -107,7 +107,7 @@ def test_choices_go_to_the_url():
 
 def test_no_area_chosen_still_shows_bergen():
     at = _page()
-    at.multiselect(key="omrader").set_value([]).run()
+    at.multiselect(key="ind_omrader").set_value([]).run()
     assert_clean(at)
     body = text_of(at)
     assert "i 2024: Bergen 19,5\u00a0%." in body  # the caption speaks of Bergen alone

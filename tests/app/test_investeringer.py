@@ -37,8 +37,8 @@ def test_totals_per_inhabitant_grants_and_projects():
 
 def test_filters_can_leave_an_area_with_no_projects():
     at = open_page("investeringer")
-    at.multiselect(key="omrader").set_value(["slettebakken"]).run()
-    at.multiselect(key="status").set_value(["planned"]).run()
+    at.multiselect(key="inv_omrader").set_value(["slettebakken"]).run()
+    at.multiselect(key="inv_status").set_value(["planned"]).run()
     assert_clean(at)
     assert ui("investments.no_projects") in text_of(at)
     assert {m.label: m.value for m in at.metric}[ui("investments.kpi_projects")] == "0"

@@ -150,3 +150,26 @@ def test_every_page_runs_in_nynorsk_and_english(page):
             assert title == ui("login.title", lang)
         elif page != "omrade":
             assert title == ui(TITLE_KEY[page], lang)
+
+
+@pytest.mark.parametrize(("source", "target", "area_key", "status_key"), [
+    ("indikatorer", "investeringer", "inv_omrader", "inv_status"),
+    ("indikatorer", "delprogrammer", "prog_omrader", "prog_status"),
+    ("delprogrammer", "investeringer", "inv_omrader", "inv_status"),
+])
+def test_a_page_does_not_inherit_another_pages_filters(source, target, area_key, status_key):
+    """The pages share the URL parameters ``?omrader=`` and ``?status=``, not their state: Indikatorer's two
+    default areas, or a status filter on Delprogrammer ("completed" is a status of both measures and
+    investments), must not silently narrow Investeringer or Delprogrammer after a switch in the menu."""
+    at = open_page(source)
+    if source == "delprogrammer":
+        at.multiselect(key="prog_omrader").set_value(["solheim"]).run()
+        at.multiselect(key="prog_status").set_value(["completed"]).run()
+        at.query_params.clear()  # Chromium's menu link drops the query (checked); AppTest's switch keeps it
+    else:
+        assert len(at.multiselect(key="ind_omrader").value) == 2  # its default: two areas
+    at.switch_page(f"pages/{target}.py").run()
+    assert_clean(at)
+    assert at.multiselect(key=area_key).value == []  # all areas, as the placeholder says
+    assert at.multiselect(key=status_key).value == []
+    assert "omrader" not in at.query_params and "status" not in at.query_params

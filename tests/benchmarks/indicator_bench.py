@@ -77,7 +77,7 @@ def page_times(url: str, runs: int) -> dict[str, float]:
     for i in range(runs):
         at.session_state["indikator"] = f"bench_{(i * 7) % 100:03d}"
         indicator.append(run())
-        at.session_state["omrader"] = [["loddefjord", "solheim"], ["olsvik"], ["slettebakken", "olsvik"]][i % 3]
+        at.session_state["ind_omrader"] = [["loddefjord", "solheim"], ["olsvik"], ["slettebakken", "olsvik"]][i % 3]
         areas.append(run())
         at.session_state["profil"] = ["solheim", "olsvik", "loddefjord", "ytre-arna", "slettebakken"][i % 5]
         profile.append(run())
