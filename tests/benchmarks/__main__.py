@@ -1,6 +1,6 @@
 """The performance benchmark: prints figures and writes them to docs/PERFORMANCE.md. Not a test.
 
-    .venv/bin/python -m tests.benchmarks [--runs 5] [--sessions 30] [--no-large]
+    .venv/bin/python -m tests.benchmarks [--runs 5] [--sessions 30] [--no-large] [--out docs/PERFORMANCE.md]
 
 In one run on this machine:
 1. In Chromium (a fresh browser context per measurement, median of ``--runs``), our app and a bare
@@ -273,12 +273,14 @@ def large_store() -> str:
     return url
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--no-large", action="store_true", help="skip the large store (saves a few minutes)")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md",
+                        help="the document to write (its hand-written notes below the mark are kept)")
+    args = parser.parse_args(argv)
     from tests.benchmarks.large_store import new_seeded_sqlite
 
     seed_url = new_seeded_sqlite()
@@ -351,13 +353,12 @@ def main() -> None:
         f2, w2 = large_times.get(name, (float("nan"), float("nan")))
         met = "–" if not large_times else ("yes" if w2 <= 300 else "no")
         say(f"| {name} | {f1:.0f} | {w1:.0f} | {f2:.0f} | {w2:.0f} | {met} |")
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    target = docs / "PERFORMANCE.md"
+    target = args.out
+    target.parent.mkdir(parents=True, exist_ok=True)
     old = target.read_text(encoding="utf-8") if target.exists() else ""
     notes = old.split(KEEP_MARK, 1)[1] if KEEP_MARK in old else "\n\n## Notes\n"
     target.write_text("\n".join(lines) + "\n\n" + KEEP_MARK + notes, encoding="utf-8")
-    print(f"\nwritten to {docs / 'PERFORMANCE.md'}")
+    print(f"\nwritten to {target}")
 
 
 if __name__ == "__main__":
