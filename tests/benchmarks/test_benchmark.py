@@ -27,7 +27,8 @@ def _run(args: list[str], timeout: int) -> subprocess.CompletedProcess:
 
 def _assert_every_figure(text: str, *, large: bool) -> None:
     for page in PAGES:
-        assert re.search(rf"^\| {page} \| {NUMBER} \| {NUMBER} \| (yes|no) \| {NUMBER} \| {NUMBER} \|$", text, re.M), page
+        browser = rf"^\| {page} \| {NUMBER} \| {NUMBER} \| (yes|no) \| {NUMBER} \| {NUMBER} \|$"
+        assert re.search(browser, text, re.M), page
         server = rf"^\| {page} \| {NUMBER} \| {NUMBER} \| " + (rf"{NUMBER} \| {NUMBER} \| (yes|no)" if large
                                                                else r"nan \| nan \| –") + r" \|$"
         assert re.search(server, text, re.M), page
