@@ -3,8 +3,9 @@
     .venv/bin/python -m tests.benchmarks [--runs 5] [--sessions 30] [--no-large] [--out docs/PERFORMANCE.md]
 
 In one run on this machine:
-1. In Chromium (a fresh browser context per measurement, median of ``--runs``), our app and a bare
-   two-page Streamlit app (tests/benchmarks/bare_app.py), both served the same way (``streamlit run``
+1. In Chromium (a fresh browser context per measurement; the median of ``--runs`` rounds, each measuring the
+   bare app and every page or action once, so that a ratio compares runs made close in time), our app and
+   a bare two-page Streamlit app (tests/benchmarks/bare_app.py), both served the same way (``streamlit run``
    of an ``st.App`` with the same ASGI middleware: asgi_app.py, tests/benchmarks/bare_asgi.py):
    - each page's first complete render (script finished and the page's key element visible),
      as a ratio to the bare app's first render (target ≤ 1.5), and when the page's main thread is
@@ -119,52 +120,59 @@ def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def first_render(base: str, path: str, key: str) -> tuple[float, float]:
-            """(complete render, main thread free): from ``goto`` in a new context until the script has
-            finished and the key element is visible; and until no long task has followed for QUIET_MS."""
-            shown, free = [], []
-            for _ in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.add_init_script(_LONG_TASKS)
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(base + path)
-                _rendered(page, key)
-                shown.append(time.perf_counter() - start)
-                free.append(max(shown[-1], _quiet(page) / 1000))  # the page's clock starts at navigation
-                context.close()
-            return statistics.median(shown), statistics.median(free)
+            """(complete render, main thread free) in seconds: from ``goto`` in a new context until the
+            script has finished and the key element is visible; and until no long task has followed for
+            QUIET_MS."""
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            context.add_init_script(_LONG_TASKS)
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(base + path)
+            _rendered(page, key)
+            shown = time.perf_counter() - start
+            free = max(shown, _quiet(page) / 1000)  # the page's clock starts at navigation
+            context.close()
+            return shown, free
 
-        # warm both servers once (imports, caches), as a user would find them
-        first_render(bare.url, "/", TITLE)
-        for name in PAGES:
-            first_render(app.url, _path(name), KEY.get(name, TITLE))
-        out["bare_first_render"], out["bare_free"] = first_render(bare.url, "/", TITLE)
-        out["free"] = {}
-        for name in PAGES:
-            out["first_render"][name], out["free"][name] = first_render(app.url, _path(name), KEY.get(name, TITLE))
+        # Warm both servers once (imports, caches), as a user would find them. Then ``runs`` rounds, each
+        # measuring the bare app and every page once: this machine's speed drifts by 10-20 % within minutes,
+        # and measured one after another (the bare app's runs first, each page's later) the ratios drifted
+        # with it; in rounds, every ratio compares runs made at about the same time.
+        targets = [("bare", bare.url, "/", TITLE)] + [(name, app.url, _path(name), KEY.get(name, TITLE))
+                                                      for name in PAGES]
+        for _, base, path, key in targets:
+            first_render(base, path, key)
+        shown: dict[str, list[float]] = {name: [] for name, *_ in targets}
+        free: dict[str, list[float]] = {name: [] for name, *_ in targets}
+        for _ in range(runs):
+            for name, base, path, key in targets:
+                one, idle = first_render(base, path, key)
+                shown[name].append(one)
+                free[name].append(idle)
+        out["bare_first_render"] = statistics.median(shown.pop("bare"))
+        out["bare_free"] = statistics.median(free.pop("bare"))
+        out["first_render"] = {name: statistics.median(times) for name, times in shown.items()}
+        out["free"] = {name: statistics.median(times) for name, times in free.items()}
 
-        def in_session(base: str, path: str, key: str, action) -> float:
-            """From the action until its script run has finished, the key element is visible and any long
-            task it caused is over; the action starts once the rendered page's main thread is free."""
-            times = []
-            for i in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.add_init_script(_LONG_TASKS)
-                page = context.new_page()
-                _count_runs(page)
-                page.goto(base + path)
-                _rendered(page, key)
-                page.wait_for_timeout(SETTLE_MS)
-                _quiet(page)
-                _watch_runs(page)
-                page_start = page.evaluate("performance.now()")
-                start = time.perf_counter()
-                action(page, i)
-                done = time.perf_counter() - start
-                busy_until = _quiet(page)
-                times.append(max(done, (busy_until - page_start) / 1000))
-                context.close()
-            return statistics.median(times)
+        def in_session(base: str, path: str, key: str, action, i: int) -> float:
+            """Seconds from the action until its script run has finished, the key element is visible and any
+            long task it caused is over; the action starts once the rendered page's main thread is free."""
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            context.add_init_script(_LONG_TASKS)
+            page = context.new_page()
+            _count_runs(page)
+            page.goto(base + path)
+            _rendered(page, key)
+            page.wait_for_timeout(SETTLE_MS)
+            _quiet(page)
+            _watch_runs(page)
+            page_start = page.evaluate("performance.now()")
+            start = time.perf_counter()
+            action(page, i)
+            done = time.perf_counter() - start
+            busy_until = _quiet(page)
+            context.close()
+            return max(done, (busy_until - page_start) / 1000)
 
         def bare_switch(page, i):
             page.get_by_role("link", name="Side to").click()
@@ -192,11 +200,16 @@ def browser_figures(app: AppServer, bare: AppServer, runs: int) -> dict:
 
             return action
 
-        out["bare_switch"] = in_session(bare.url, "/", TITLE, bare_switch)
-        out["bare_select"] = in_session(bare.url, "/", TITLE, bare_select)
-        out["switch"] = in_session(app.url, "/", TITLE, app_switch)
-        out["indicator_change"] = in_session(app.url, "/indikatorer", CHART, pick("Indikator", 3, CHART))
-        out["year_change"] = in_session(app.url, "/kart", DECK, pick("År", 2, DECK))
+        actions = {"bare_switch": (bare.url, "/", TITLE, bare_switch),
+                   "bare_select": (bare.url, "/", TITLE, bare_select),
+                   "switch": (app.url, "/", TITLE, app_switch),
+                   "indicator_change": (app.url, "/indikatorer", CHART, pick("Indikator", 3, CHART)),
+                   "year_change": (app.url, "/kart", DECK, pick("År", 2, DECK))}
+        times: dict[str, list[float]] = {name: [] for name in actions}
+        for i in range(runs):  # in rounds, as the first renders above
+            for name, (base, path, key, action) in actions.items():
+                times[name].append(in_session(base, path, key, action, i))
+        out.update({name: statistics.median(values) for name, values in times.items()})
         browser.close()
     return out
 
