@@ -157,7 +157,7 @@ def seeded_sqlite_url(tmp_path_factory):
 def pytest_addoption(parser):
     bench = parser.getgroup("benchmark", "performance benchmark (tests/benchmarks, opt-in)")
     bench.addoption("--bench", action="store_true", default=False,
-                    help="run the whole benchmark (about fifteen minutes) and write docs/PERFORMANCE.md; without "
+                    help="run the whole benchmark (about ten minutes here) and write docs/PERFORMANCE.md; without "
                          "it, a one-run smoke of the same script writes to a temporary file")
     group = parser.getgroup("load", "load test (tests/load, opt-in)")
     group.addoption("--load", action="store_true", default=False,

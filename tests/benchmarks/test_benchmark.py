@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -56,4 +55,4 @@ def test_whole_benchmark(pytestconfig):
         pytest.skip("the whole benchmark: opt-in with --bench (./scripts/run-tests --bench tests/benchmarks)")
     done = _run([], timeout=3600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    _assert_every_figure((Path(ROOT) / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8"), large=True)
+    _assert_every_figure((ROOT / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8"), large=True)
