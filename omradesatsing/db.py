@@ -30,13 +30,15 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     """An engine for ``url`` (default: ``config.database_url()``).
 
     PostgreSQL gets ``pool_pre_ping`` so a restarted server is picked up without a new engine.
-    A SQLite file's folder is created if it is missing.
+    A SQLite file's folder is created if it is missing; not for a SQLite URI (``sqlite:///file:…?mode=ro&uri=true``,
+    e.g. a read-only store), whose database is no path: it made a folder named ``file:`` in the working directory.
     """
     url = url or config.database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
+        is_uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+        if database and database != ":memory:" and not is_uri:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -118,3 +118,22 @@ def test_zone_geometry_is_valid_and_in_bergen(seeded_store):
         assert geom.is_valid, (level, code)
         minx, miny, maxx, maxy = geom.bounds
         assert 4.5 < minx and maxx < 6.0 and 60.0 < miny and maxy < 60.8, (level, code, geom.bounds)
+
+
+def test_a_sqlite_uri_creates_no_folder(tmp_path, monkeypatch):
+    """A read-only store is opened as a SQLite URI; that is no path, so no folder is made for it (it made
+    ``file:/…`` folders in the working directory), and the store opens read-only."""
+    store = tmp_path / "store.db"
+    init_db(f"sqlite:///{store}")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    engine = db.make_engine(f"sqlite:///file:{store}?mode=ro&uri=true")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Zone)).scalar() > 0
+        with pytest.raises(Exception, match="readonly"):
+            conn.exec_driver_sql("DELETE FROM zone")
+    assert list(work.iterdir()) == []
+    folder = tmp_path / "new" / "store.db"  # a plain path still gets its folder
+    db.make_engine(f"sqlite:///{folder}").dispose()
+    assert folder.parent.is_dir()
