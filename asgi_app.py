@@ -100,10 +100,9 @@ def _backend_script() -> bytes:
 
 
 # Element types the pages show. Streamlit loads an element's bundle the first time one is shown, and until
-# React has evaluated it the element is a grey skeleton. React shows resolved elements no sooner than
-# 500 ms after the last skeleton appeared (React 18's FALLBACK_THROTTLE_MS) unless none is left waiting,
-# so one late bundle held back the whole page: a switch to Delprogrammer drew its skeletons for 160–250 ms
-# after the script had finished.
+# React has evaluated it the element is a grey skeleton; a page's skeletons vanish together, so one late
+# bundle held back the whole page: a switch to Delprogrammer drew its skeletons for 160–250 ms after the
+# script had finished (574 → 403 ms for the switch with the bundles loaded early; docs/PERFORMANCE.md).
 ELEMENTS = ("ArrowVegaLiteChart", "Button", "ButtonGroup", "Checkbox", "DataFrame", "DateInput", "DownloadButton",
             "FileUploader", "Html", "ImageList", "Metric", "Multiselect", "NumberInput", "PageLink", "Progress",
             "Radio", "Selectbox", "Slider", "TextArea", "TextInput")
@@ -291,4 +290,6 @@ asyncio.base_events._set_nodelay = set_nodelay
 # one run in that mode: a menu of file names ("kart", "omrade", "app") flashed before
 # components/shell.ensure_frame switched and reran. Served through this entry, that run never happens.
 PagesManager.uses_pages_directory = False
-app = st.App("app.py", middleware=[Middleware(StaticBundles), Middleware(HtmlLangMiddleware)])
+# The benchmark's bare app (tests/benchmarks/bare_asgi.py) is served through the same list.
+MIDDLEWARE = [Middleware(StaticBundles), Middleware(HtmlLangMiddleware)]
+app = st.App("app.py", middleware=MIDDLEWARE)

@@ -2,8 +2,7 @@
 middleware as asgi_app.py (so the same web server, Starlette, instead of Streamlit's default)."""
 
 import streamlit as st
-from starlette.middleware import Middleware
 
-from asgi_app import HtmlLangMiddleware, StaticBundles
+from asgi_app import MIDDLEWARE
 
-app = st.App("bare_app.py", middleware=[Middleware(StaticBundles), Middleware(HtmlLangMiddleware)])
+app = st.App("bare_app.py", middleware=MIDDLEWARE)
