@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from components import filters, shell
+from components import filters, forms, shell
 from components.i18n import LANG_KEY, LANGS, t
 from omradesatsing import auth
 from omradesatsing.permissions import has_role
@@ -74,19 +74,21 @@ def login_form() -> None:
     if submitted:
         from components.data import current_engine
 
-        try:
-            who = auth.authenticate(current_engine(), username, password)
-        except auth.LoginLocked as exc:
-            st.error(str(exc))
-            return
+        # One answer for every refusal (unknown user, wrong password, locked, closed, a viewer
+        # account): it must not tell whether an account exists.
+        who = auth.authenticate(current_engine(), username, password, min_role="editor")
         if who is None:
             st.error(t("login.failed"))
-        elif not has_role(who, "editor"):
-            st.error(t("login.no_access"))
         else:
             shell.sign_in(who)
             st.rerun()
 
+
+forms.sweep()  # edit forms not shown in the last run: their opened versions are forgotten
+try:
+    shell.refresh_actor()  # an account closed or changed on Admin holds from this run on
+except Exception:  # noqa: BLE001 - no traceback reaches a user; the page below reports a broken store
+    log.exception("account check failed")
 
 with st.sidebar:
     who = shell.actor()
@@ -99,6 +101,7 @@ with st.sidebar:
             st.rerun()
 
 try:
+    shell.closed_notice()
     required = REQUIRED_ROLE.get(nav.url_path)
     if required and not has_role(shell.actor(), required):
         login_form()

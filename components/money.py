@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from components import charts, maps, ui
+from components import charts, forms, maps, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
@@ -161,6 +161,20 @@ def _problems(exc) -> None:
     st.error(f"{t('investments.form_invalid')}\n\n{lines}")
 
 
+def _text_value(value) -> str:
+    """A stored text for a text box: a missing value (None, or NaN from a DataFrame) is an empty box,
+    never the text "nan"."""
+    return value if isinstance(value, str) else ""
+
+
+def _clear_form(base) -> None:
+    """A fresh project form: its conflict message forgotten and new widgets (a new generation in
+    their keys), which show the record as stored now instead of what was typed."""
+    st.session_state.pop(f"investment_stale_{base}", None)
+    generation = f"pf_generation_{base}"
+    st.session_state[generation] = st.session_state.get(generation, 0) + 1
+
+
 def project_form(who, names: dict[str, str], current: dict | None, current_id: int | None) -> None:
     """Add a project, or change the one picked in the list. Editors see only their own areas."""
     _flash()
@@ -169,9 +183,21 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
         st.info(t("investments.no_areas"))
         return
     editing = current is not None and current.get("area_slug") in editable
-    title = t("investments.form_edit", name=current["name"]) if editing else t("investments.form_new")
+    title = t("investments.form_edit", name=ui.plain(current["name"])) if editing else t("investments.form_new")
     c = current if editing else {}
-    suffix = current_id if editing else "new"  # fresh widgets per project, so one form never shows another's values
+    base = current_id if editing else "new"
+    # Fresh widgets per project (one form never shows another's values) and per generation (a new
+    # one after a save or after loading another editor's change).
+    suffix = f"{base}_{st.session_state.get(f'pf_generation_{base}', 0)}"
+    # The version when the form was first shown, not when it is submitted (see components/forms.py).
+    opened = forms.opened_version("investment", current_id, c["version"]) if editing else None
+    stale_key = f"investment_stale_{base}"
+    if stale_key in st.session_state:
+        st.error(st.session_state[stale_key], icon=":material/sync_problem:")
+        if st.button(t("investments.reload"), key=f"pf_reload_{base}", icon=":material/refresh:"):
+            _clear_form(base)
+            forms.forget("investment", current_id)
+            st.rerun()
     with st.expander(title, expanded=editing), st.form(f"project_form_{suffix}"):
         name = st.text_input(t("cols.project"), value=c.get("name", ""), max_chars=300, key=f"pf_name_{suffix}")
         a1, a2, a3 = st.columns(3)
@@ -196,13 +222,15 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
         status = b5.selectbox(t("cols.status"), INVESTMENT_STATUSES,
                               index=INVESTMENT_STATUSES.index(c["status"]) if editing else 0,
                               format_func=lambda k: t("investment_status." + k), key=f"pf_status_{suffix}")
-        description = st.text_area(t("investments.form_description"), value=c.get("description") or "",
+        description = st.text_area(t("investments.form_description"), value=_text_value(c.get("description")),
                                    key=f"pf_description_{suffix}")
         d1, d2, d3, d4 = st.columns(4)
         lon = d1.text_input(t("investments.form_lon"), value="" if pd.isna(c.get("lon")) else str(c.get("lon", "")), key=f"pf_lon_{suffix}")
         lat = d2.text_input(t("investments.form_lat"), value="" if pd.isna(c.get("lat")) else str(c.get("lat", "")), key=f"pf_lat_{suffix}")
-        before = d3.text_input(t("investments.form_photo_before"), value=c.get("photo_before") or "", key=f"pf_before_{suffix}")
-        after = d4.text_input(t("investments.form_photo_after"), value=c.get("photo_after") or "", key=f"pf_after_{suffix}")
+        before = d3.text_input(t("investments.form_photo_before"), value=_text_value(c.get("photo_before")),
+                               key=f"pf_before_{suffix}", help=t("investments.form_photo_help"))
+        after = d4.text_input(t("investments.form_photo_after"), value=_text_value(c.get("photo_after")),
+                              key=f"pf_after_{suffix}", help=t("investments.form_photo_help"))
         illustrative = st.checkbox(t("investments.form_illustrative"), value=bool(c.get("illustrative", False)),
                                    key=f"pf_illustrative_{suffix}")
         submitted = st.form_submit_button(t("investments.form_save"), type="primary", key=f"pf_save_{suffix}")
@@ -214,17 +242,23 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
             "photo_after": after, "illustrative": illustrative}
     try:
         new_id = commands.save_investment(current_engine(), who, data, investment_id=current_id if editing else None,
-                                          expected_version=int(c["version"]) if editing else None)
+                                          expected_version=opened)
     except commands.ValidationError as exc:
         _problems(exc)
         return
-    except (commands.PermissionDenied, commands.StaleEdit) as exc:
+    except commands.StaleEdit as exc:
+        # Keep what was typed (the form stays), say whose change won, offer to load it.
+        st.session_state[stale_key] = str(exc)
+        invalidate()
+        st.rerun()
+    except commands.PermissionDenied as exc:
         st.error(str(exc))
         return
     invalidate()
     # Keep the input while it is invalid (above); after a save, an empty form for the next project.
-    for key in [k for k in st.session_state if str(k).startswith("pf_") and str(k).endswith(f"_{suffix}")]:
-        del st.session_state[key]
+    _clear_form(base)
+    if editing:
+        forms.forget("investment", current_id)
     st.session_state[FLASH_KEY] = t("investments.form_saved", name=ui.plain(name.strip()))
     st.query_params["prosjekt"] = str(new_id)
     st.rerun()

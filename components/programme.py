@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import ui
+from components import forms, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
@@ -141,9 +141,7 @@ def status_form(who: Actor, m: dict) -> None:
     refused by the core, and the other change is shown."""
     _flash()
     mid = int(m["id"])
-    opened_key = f"measure_opened_version_{mid}"
-    if opened_key not in st.session_state:
-        st.session_state[opened_key] = int(m["version"])
+    opened = forms.opened_version("measure", mid, m["version"])
     stale_key = f"measure_stale_{mid}"
     if stale_key in st.session_state:
         other = st.session_state[stale_key]
@@ -152,7 +150,7 @@ def status_form(who: Actor, m: dict) -> None:
                  icon=":material/sync_problem:")
         if st.button(t("programme.reload"), key=f"reload_{mid}", icon=":material/refresh:"):
             st.session_state.pop(stale_key, None)
-            st.session_state.pop(opened_key, None)
+            forms.forget("measure", mid)
             st.rerun()
         return
     with st.form(f"status_form_{mid}"):
@@ -168,7 +166,7 @@ def status_form(who: Actor, m: dict) -> None:
     if saved:
         try:
             commands.update_measure_status(current_engine(), who, mid, status=status, progress=progress,
-                                           comment=comment, expected_version=st.session_state[opened_key])
+                                           comment=comment, expected_version=opened)
         except commands.ValidationError as exc:
             _problems(exc)
         except commands.StaleEdit as exc:
@@ -180,7 +178,8 @@ def status_form(who: Actor, m: dict) -> None:
             st.error(str(exc))
         else:
             invalidate()
-            for key in (opened_key, f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
+            forms.forget("measure", mid)
+            for key in (f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
                 st.session_state.pop(key, None)
             st.session_state[FLASH_KEY] = t("programme.saved", name=ui.plain(m["name"]))
             st.rerun()
@@ -189,9 +188,20 @@ def status_form(who: Actor, m: dict) -> None:
 def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
     """Add a milestone, or mark an open one as done."""
     mid = int(m["id"])
+    open_ones = ms[ms["done_date"].isna()]
+    # The version of every milestone the form offers, as it was when the form was first shown.
+    opened = {int(i): forms.opened_version("milestone", i, v) for i, v in zip(open_ones["id"], open_ones["version"],
+                                                                              strict=True)}
+    stale_key = f"milestone_stale_{mid}"
+    if stale_key in st.session_state:
+        st.error(st.session_state[stale_key], icon=":material/sync_problem:")
+        if st.button(t("programme.reload"), key=f"ms_reload_{mid}", icon=":material/refresh:"):
+            st.session_state.pop(stale_key, None)
+            for i in opened:
+                forms.forget("milestone", i)
+            st.rerun()
     with st.form(f"milestone_form_{mid}", clear_on_submit=False):
         st.markdown(f"**{t('programme.milestone_form')}**")
-        open_ones = ms[ms["done_date"].isna()]
         choices = [0] + [int(i) for i in open_ones["id"]]
         names = dict(zip(open_ones["id"], open_ones["name"], strict=True))
         picked = st.selectbox(t("programme.milestone_pick"), choices,
@@ -209,13 +219,20 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
                 "due_date": due or (existing["due_date"] if existing is not None else None),
                 "done_date": done}
         try:
-            commands.save_milestone(current_engine(), who, mid, data, milestone_id=picked or None)
+            commands.save_milestone(current_engine(), who, mid, data, milestone_id=picked or None,
+                                    expected_version=opened.get(picked))
         except commands.ValidationError as exc:
             _problems(exc)
+        except commands.StaleEdit as exc:
+            st.session_state[stale_key] = str(exc)
+            invalidate()
+            st.rerun()
         except PermissionDenied as exc:
             st.error(str(exc))
         else:
             invalidate()
+            if picked:
+                forms.forget("milestone", picked)
             for key in (f"mf_pick_{mid}", f"mf_name_{mid}", f"mf_due_{mid}", f"mf_done_{mid}"):
                 st.session_state.pop(key, None)
             st.session_state[FLASH_KEY] = t("programme.milestone_saved")

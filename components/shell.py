@@ -7,11 +7,12 @@ import json
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components.i18n import LANGS, t
+from components.i18n import LANGS, catalogue, t
 from omradesatsing.permissions import ANONYMOUS, Actor
 
 ACTOR_KEY = "actor"  # a built-in account signed in with username and password
 SSO_KEY = "sso_actor"  # (subject, Actor) for a person signed in through st.login
+CLOSED_KEY = "account_closed"  # set when a signed-in account was closed: said once, then forgotten
 
 
 def ensure_frame() -> None:
@@ -176,6 +177,44 @@ def actor() -> Actor:
     if isinstance(value, Actor):
         return value
     return sso_actor() or ANONYMOUS
+
+
+def refresh_actor() -> None:
+    """Once per run, before anything is shown: the signed-in account as the store says it is now.
+
+    An admin's change (another role, other areas, the account closed) holds from the next run of
+    every session already signed in, not only from its next sign-in; a closed account is signed out
+    with a message. The core checks the account again on every write (``auth.current_actor``).
+    """
+    who = actor()
+    if not who.is_authenticated:
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from components.data import current_engine
+    from omradesatsing import auth
+
+    try:
+        fresh = auth.refresh(current_engine(), who)
+    except SQLAlchemyError:  # the store is down: the page says so; writes fail in the core anyway
+        return
+    if fresh == who:
+        return
+    if isinstance(st.session_state.get(ACTOR_KEY), Actor):
+        if fresh is None:
+            st.session_state.pop(ACTOR_KEY, None)
+            st.session_state[CLOSED_KEY] = True
+        else:
+            st.session_state[ACTOR_KEY] = fresh
+    elif fresh is None:  # single sign-on, but the account is closed here
+        st.session_state[SSO_KEY] = (st.session_state.get(SSO_KEY, ("", None))[0], ANONYMOUS)
+        st.session_state[CLOSED_KEY] = True
+
+
+def closed_notice() -> None:
+    """Say once that the session was signed out because the account was closed."""
+    if st.session_state.pop(CLOSED_KEY, False):
+        st.warning(t("login.account_closed"), icon=":material/no_accounts:")
 
 
 def sign_in(who: Actor) -> None:

@@ -78,7 +78,7 @@ def _actor_for(engine, username: str):
         slugs = session.scalars(select(Area.slug).join(UserArea, UserArea.area_id == Area.id)
                                 .where(UserArea.user_id == user.id)).all()
         return Actor(username=user.username, role=user.role, display_name=user.display_name,
-                     area_slugs=frozenset(slugs))
+                     area_slugs=frozenset(slugs), via="password")
 
 
 def _cmd_import_zones(args) -> int:

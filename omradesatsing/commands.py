@@ -6,13 +6,15 @@ change and its audit entry in one transaction, so either both are stored or neit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from omradesatsing import db
+from omradesatsing import config, db
+from omradesatsing.auth import current_actor
 from omradesatsing.models import (
     FUNDING_SOURCES,
     GRANT_STATUSES,
@@ -70,7 +72,7 @@ FIELD_NAMES = {
     "scheme": "Ordning", "funder": "Gitt av", "recipient": "Mottaker", "description": "Beskrivelse",
     "photo_before": "Bilde før", "photo_after": "Bilde etter",
     "progress": "Framdrift", "comment": "Kommentar", "due_date": "Frist", "done_date": "Fullført dato",
-    "snapshot_name": "Navn på rapporten", "measure": "Tiltak",
+    "snapshot_name": "Navn på rapporten", "snapshot_note": "Merknad", "measure": "Tiltak",
 }
 
 
@@ -91,13 +93,38 @@ def _int(data: dict, key: str, problems: list[Problem], *, required: bool = True
 
 
 def _text(data: dict, key: str, problems: list[Problem], *, required: bool = True, limit: int = 300) -> str | None:
-    value = (data.get(key) or "").strip()
+    """Stripped text, or None when empty: an empty field is stored as NULL, never as "" or as the
+    "nan" of a missing value in a DataFrame (``None`` and NaN count as empty)."""
+    raw = data.get(key)
+    value = raw.strip() if isinstance(raw, str) else ""
     if not value:
         if required:
             problems.append(Problem(key, f"{FIELD_NAMES[key]} må fylles ut."))
         return None
+    if "\x00" in value:
+        problems.append(Problem(key, f"{FIELD_NAMES[key]} inneholder et ugyldig tegn (NUL, tegnkode 0). "
+                                     "Fjern det og prøv igjen; det kommer ofte fra tekst limt inn fra et annet program."))
     if len(value) > limit:
         problems.append(Problem(key, f"{FIELD_NAMES[key]} kan ha høyst {limit} tegn."))
+    return value
+
+
+# A photo is a file in the media folder (``data/media``, setting OMRADESATSING_MEDIA_DIR), named
+# without a folder: the app shows nothing from other hosts (their address would leak every
+# visitor's, and the app must work offline).
+PHOTO_NAME = re.compile(r"^[^\W_][\w .()-]{0,198}\.(?:jpe?g|png|webp|gif)$", re.IGNORECASE)
+
+
+def _photo(data: dict, key: str, problems: list[Problem]) -> str | None:
+    value = _text(data, key, problems, required=False, limit=200)
+    if value is None:
+        return None
+    if not PHOTO_NAME.match(value):
+        problems.append(Problem(key, f"{FIELD_NAMES[key]} må være navnet på en bildefil (.jpg, .png, .webp eller "
+                                     f".gif) i mediemappa, uten mappe eller nettadresse, ikke «{value[:80]}»."))
+    elif config.media_path(value) is None:
+        problems.append(Problem(key, f"{FIELD_NAMES[key]}: fila «{value}» finnes ikke i mediemappa. Legg bildet "
+                                     "der først (data/media)."))
     return value
 
 
@@ -138,8 +165,8 @@ def validate_investment(data: dict[str, Any], area_slugs: set[str]) -> dict[str,
         "spent_nok": _amount(data, "spent_nok", problems),
         "start_year": _year(data, "start_year", problems),
         "end_year": _year(data, "end_year", problems, required=False),
-        "photo_before": _text(data, "photo_before", problems, required=False, limit=500),
-        "photo_after": _text(data, "photo_after", problems, required=False, limit=500),
+        "photo_before": _photo(data, "photo_before", problems),
+        "photo_after": _photo(data, "photo_after", problems),
         "illustrative": bool(data.get("illustrative", False)),
     }
     slug = data.get("area_slug")
@@ -206,6 +233,44 @@ def _audit(session, actor: Actor, action: str, entity: str, entity_id, changes: 
                            detail={k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()}))
 
 
+NOUNS = {"investment": "Prosjektet", "grant": "Tilskuddet", "milestone": "Milepælen", "measure": "Tiltaket"}
+
+
+def _last_change(session, entity: str, entity_id: int) -> dict[str, Any] | None:
+    """Who saved a record last and when, from the audit log (written with every change)."""
+    row = session.execute(select(AuditEntry.username, AuditEntry.at).where(
+        AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1)).first()
+    return None if row is None else {"changed_by": row.username, "changed_at": row.at}
+
+
+def _stale(session, entity: str, entity_id: int) -> StaleEdit:
+    other = _last_change(session, entity, entity_id)
+    who = f" av {other['changed_by']} {other['changed_at']:%d.%m.%Y kl. %H:%M}" if other else " av noen andre"
+    return StaleEdit(f"{NOUNS[entity]} ble endret{who} etter at du åpnet det. Endringen din er ikke lagret: se den "
+                     "nye versjonen og gjør endringen igjen om den fortsatt trengs.", other)
+
+
+def _check_version(session, row, expected_version: int | None, entity: str) -> None:
+    """Optimistic locking, the same for every record with a version: ``expected_version`` is the
+    version the form was opened with (required for a change); a newer one means someone else saved
+    in between, and nothing is written."""
+    if expected_version is None:
+        raise TypeError(f"expected_version is required to change a {entity}: pass the version the form was opened with")
+    if row.version != int(expected_version):
+        raise _stale(session, entity, row.id)
+
+
+def _flush(session, entity: str, entity_id: int | None) -> None:
+    """Write now: the version column makes an update that lost a race with another save fail here."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        session.rollback()
+        raise StaleEdit(f"{NOUNS[entity]} ble endret av noen andre samtidig. Endringen din er ikke lagret: se den "
+                        "nye versjonen og gjør endringen igjen om den fortsatt trengs.") from exc
+
+
 def _existing(session, actor: Actor, model, row_id: int, areas: dict[str, int], clean: dict[str, Any],
               missing: Problem):
     """Load a row to update and check the actor may write where it is now (a row without an area,
@@ -228,11 +293,14 @@ def save_investment(engine: Engine, actor: Actor, data: dict[str, Any], *, inves
     """Create (``investment_id=None``) or update a project. Returns its id.
 
     Editors may only write projects in their own areas (also the area it is moved from); a viewer
-    gets ``PermissionDenied`` before anything is read. ``expected_version`` (from when the form
-    was opened) refuses a save over someone else's newer change with ``StaleEdit``.
+    gets ``PermissionDenied`` before anything is read, and the account is checked against the store
+    in the same transaction as the write. ``expected_version`` (from when the form was opened;
+    required for an update) refuses a save over someone else's newer change with ``StaleEdit``.
     """
     require_role(actor, "editor")
     with db.session_scope(engine) as session:
+        actor = current_actor(session, actor)
+        require_role(actor, "editor")
         areas = {slug: aid for slug, aid in session.execute(select(Area.slug, Area.id))}
         clean = validate_investment(data, set(areas))
         require_area(actor, clean["area_slug"])
@@ -244,29 +312,28 @@ def save_investment(engine: Engine, actor: Actor, data: dict[str, Any], *, inves
         else:
             inv, before = _existing(session, actor, Investment, investment_id, areas, clean,
                                     Problem("name", f"Prosjektet med nummer {investment_id} finnes ikke."))
-            if expected_version is not None and inv.version != expected_version:
-                raise StaleEdit("Prosjektet er endret av noen andre etter at du åpnet det. Last siden på nytt "
-                                "og gjør endringen igjen.")
+            _check_version(session, inv, expected_version, "investment")
             action = "update"
         for key, value in clean.items():
             if key == "area_slug":
                 inv.area_id = areas[value]
             else:
                 setattr(inv, key, value)
-        try:
-            session.flush()  # the version column makes a concurrent update fail here, not silently win
-        except StaleDataError as exc:
-            raise StaleEdit("Prosjektet ble endret av noen andre samtidig. Last siden på nytt og prøv igjen.") from exc
+        _flush(session, "investment", investment_id)
         changes = {k: (before.get(k), v) for k, v in clean.items() if before.get(k) != v}
         _audit(session, actor, action, "investment", inv.id, changes)
         return inv.id
 
 
-def save_grant(engine: Engine, actor: Actor, data: dict[str, Any], *, grant_id: int | None = None) -> int:
+def save_grant(engine: Engine, actor: Actor, data: dict[str, Any], *, grant_id: int | None = None,
+               expected_version: int | None = None) -> int:
     """Create or update a state grant. Editors: grants for their own areas; without an area
-    (e.g. a grant to the whole city) only an admin."""
+    (e.g. a grant to the whole city) only an admin. An update needs ``expected_version``, the
+    version the form was opened with (``StaleEdit`` when someone saved in between)."""
     require_role(actor, "editor")
     with db.session_scope(engine) as session:
+        actor = current_actor(session, actor)
+        require_role(actor, "editor")
         areas = {slug: aid for slug, aid in session.execute(select(Area.slug, Area.id))}
         clean = validate_grant(data, set(areas))
         if clean["area_slug"] is None:
@@ -281,13 +348,14 @@ def save_grant(engine: Engine, actor: Actor, data: dict[str, Any], *, grant_id: 
         else:
             grant, before = _existing(session, actor, Grant, grant_id, areas, clean,
                                       Problem("year", f"Tilskuddet med nummer {grant_id} finnes ikke."))
+            _check_version(session, grant, expected_version, "grant")
             action = "update"
         for key, value in clean.items():
             if key == "area_slug":
                 grant.area_id = areas[value] if value else None
             else:
                 setattr(grant, key, value)
-        session.flush()
+        _flush(session, "grant", grant_id)
         changes = {k: (before.get(k), v) for k, v in clean.items() if before.get(k) != v}
         _audit(session, actor, action, "grant", grant.id, changes)
         return grant.id
@@ -356,6 +424,8 @@ def update_measure_status(engine: Engine, actor: Actor, measure_id: int, *, stat
         raise ValidationError(problems)
     when = now or utcnow()
     with db.session_scope(engine) as session:
+        actor = current_actor(session, actor)
+        require_role(actor, "editor")
         measure = _measure_for_edit(session, actor, measure_id)
         if measure.version != expected_version:
             other = _latest_update(session, measure_id)
@@ -397,8 +467,9 @@ def _date(data: dict, key: str, problems: list[Problem], *, required: bool = Tru
 
 
 def save_milestone(engine: Engine, actor: Actor, measure_id: int, data: dict[str, Any], *,
-                   milestone_id: int | None = None) -> int:
-    """Add or change a milestone of a measure (name, due date, done date). Returns its id."""
+                   milestone_id: int | None = None, expected_version: int | None = None) -> int:
+    """Add or change a milestone of a measure (name, due date, done date). Returns its id.
+    A change needs ``expected_version``, the milestone's version when the form was opened."""
     require_role(actor, "editor")
     problems: list[Problem] = []
     clean = {"name": _text(data, "name", problems), "due_date": _date(data, "due_date", problems),
@@ -409,6 +480,8 @@ def save_milestone(engine: Engine, actor: Actor, measure_id: int, data: dict[str
     if problems:
         raise ValidationError(problems)
     with db.session_scope(engine) as session:
+        actor = current_actor(session, actor)
+        require_role(actor, "editor")
         _measure_for_edit(session, actor, measure_id)
         if milestone_id is None:
             row = Milestone(measure_id=measure_id, illustrative=False)
@@ -419,12 +492,13 @@ def save_milestone(engine: Engine, actor: Actor, measure_id: int, data: dict[str
             row = session.get(Milestone, milestone_id)
             if row is None or row.measure_id != measure_id:
                 raise ValidationError([Problem("name", f"Milepælen med nummer {milestone_id} finnes ikke.")])
+            _check_version(session, row, expected_version, "milestone")
             before = {k: getattr(row, k) for k in clean}
             action = "update"
         for key, value in clean.items():
             setattr(row, key, value)
         row.illustrative = False
-        session.flush()
+        _flush(session, "milestone", milestone_id)
         _audit(session, actor, action, "milestone", row.id,
                {k: (before.get(k), v) for k, v in clean.items() if before.get(k) != v} | {"measure": (None, measure_id)})
         return row.id
@@ -437,12 +511,15 @@ def freeze_snapshot(engine: Engine, actor: Actor, name: str, *, note: str | None
     require_role(actor, "editor")
     problems: list[Problem] = []
     clean_name = _text({"snapshot_name": name}, "snapshot_name", problems, limit=200)
+    clean_note = _text({"snapshot_note": note}, "snapshot_note", problems, required=False, limit=MAX_COMMENT)
     if problems:
         raise ValidationError(problems)
     when = now or utcnow()
     with db.session_scope(engine) as session:
+        actor = current_actor(session, actor)
+        require_role(actor, "editor")
         snap = ReportSnapshot(name=clean_name, taken_at=when, taken_by=actor.display_name or actor.username,
-                              illustrative=False, note=(note or "").strip() or None)
+                              illustrative=False, note=clean_note)
         session.add(snap)
         session.flush()
         latest = {}

@@ -325,6 +325,8 @@ class StatusUpdate(Base):
 
 
 class Milestone(Base):
+    """A milestone of a measure. ``version`` guards against lost updates, as for measures."""
+
     __tablename__ = "milestone"
     id: Mapped[int] = mapped_column(primary_key=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
@@ -332,6 +334,8 @@ class Milestone(Base):
     due_date: Mapped[dt.date] = mapped_column(Date)
     done_date: Mapped[dt.date | None] = mapped_column(Date)
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReportSnapshot(Base):
@@ -397,7 +401,7 @@ class Investment(Base):
 
 
 class Grant(Base):
-    """A state grant (tilskudd) for a budget year, in whole kroner."""
+    """A state grant (tilskudd) for a budget year, in whole kroner. ``version`` guards against lost updates."""
 
     __tablename__ = "state_grant"
     __table_args__ = (
@@ -418,6 +422,8 @@ class Grant(Base):
     in_sums: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ParticipationActivity(Base):

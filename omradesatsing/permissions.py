@@ -19,6 +19,10 @@ class Actor:
     role: str = "viewer"
     display_name: str = ""
     area_slugs: frozenset[str] = field(default_factory=frozenset)  # editors: the areas they may edit
+    # How they signed in: "password" (a built-in account, from ``auth.authenticate`` or the CLI: the
+    # store decides role, areas and whether it may act, again on every write), "sso" (the identity
+    # provider's claims decide), "anonymous", or "code" (built by trusted code, e.g. the seed and tests).
+    via: str = "code"
 
     @property
     def is_authenticated(self) -> bool:
@@ -26,7 +30,7 @@ class Actor:
 
 
 ANONYMOUS_NAME = "anonym"
-ANONYMOUS = Actor(ANONYMOUS_NAME, "viewer", "Ikke innlogget")
+ANONYMOUS = Actor(ANONYMOUS_NAME, "viewer", "Ikke innlogget", via="anonymous")
 
 
 def has_role(actor: Actor, role: str) -> bool:

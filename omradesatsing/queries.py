@@ -658,6 +658,7 @@ def snapshot_compare(engine: Engine, snapshot_id: int) -> pd.DataFrame:
 def milestones(engine: Engine) -> pd.DataFrame:
     stmt = (
         select(Milestone.id, Milestone.name, Milestone.due_date, Milestone.done_date, Milestone.illustrative,
+               Milestone.version,
                Measure.name.label("measure_name"), Measure.id.label("measure_id"))
         .join(Measure, Measure.id == Milestone.measure_id)
         .order_by(Milestone.due_date, Milestone.id)
@@ -792,10 +793,46 @@ def grant_totals(engine: Engine) -> pd.DataFrame:
     return df
 
 
+def grant_summary(engine: Engine) -> dict[str, Any]:
+    """The known state grants as every page shows them, computed once: published and derived amounts
+    (derived ones are computed from published figures), without the illustrative years, and without a
+    published total whose parts are rows of their own (``in_sums``), which would count twice.
+    ``known_nok`` is the sum; ``first``/``last`` the span of the known years; ``years`` how many years
+    have known amounts; ``illustrative_years`` how many have only examples."""
+    df = grant_totals(engine)
+    known = df[~df["illustrative"].astype(bool)]
+    only_examples = set(df.loc[df["illustrative"].astype(bool), "year"]) - set(known["year"])
+    return {"known_nok": int(known["amount_nok"].sum()),
+            "first": int(known["year"].min()) if not known.empty else None,
+            "last": int(known["year"].max()) if not known.empty else None,
+            "years": int(known["year"].nunique()), "illustrative_years": len(only_examples),
+            "all_first": int(df["year"].min()) if not df.empty else None,
+            "all_last": int(df["year"].max()) if not df.empty else None}
+
+
+def investment_summary(engine: Engine, *, area_slugs: tuple[str, ...] | None = None,
+                       categories: tuple[str, ...] | None = None, funding_sources: tuple[str, ...] | None = None,
+                       statuses: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Budget, spent and the number of projects for the projects passing the filters, summed once in
+    SQL (whole kroner): the figure every page that shows a money total uses."""
+    stmt = (
+        select(func.coalesce(func.sum(Investment.budget_nok), 0).label("budget_nok"),
+               func.coalesce(func.sum(Investment.spent_nok), 0).label("spent_nok"),
+               func.count(Investment.id).label("projects"),
+               func.max(func.cast(Investment.illustrative, Integer)).label("any_illustrative"))
+        .select_from(Investment).join(Area, Area.id == Investment.area_id)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(_investment_filters(stmt, area_slugs, categories, funding_sources, statuses)).one()
+    return {"budget_nok": int(row.budget_nok), "spent_nok": int(row.spent_nok), "projects": int(row.projects),
+            "any_illustrative": bool(row.any_illustrative or 0)}
+
+
 def grants(engine: Engine) -> pd.DataFrame:
     stmt = (
         select(Grant.id, Grant.year, Grant.amount_nok, Grant.scheme, Grant.funder, Grant.recipient, Grant.status,
-               Grant.derived, Grant.illustrative, Grant.in_sums, Grant.note, Area.slug.label("area_slug"),
+               Grant.derived, Grant.illustrative, Grant.in_sums, Grant.note, Grant.version,
+               Area.slug.label("area_slug"),
                Source.title.label("source_title"), Source.url.label("source_url"))
         .outerjoin(Area, Area.id == Grant.area_id)
         .join(Source, Source.id == Grant.source_id)

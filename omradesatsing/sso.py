@@ -8,10 +8,12 @@ the UI passes ``st.user`` as a plain mapping.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from omradesatsing.auth import MAX_DISPLAY_NAME, MAX_USERNAME, clean_text
 from omradesatsing.permissions import Actor
 
 
@@ -57,9 +59,21 @@ def actor_from_claims(claims: Mapping[str, Any], settings: SsoSettings, known_ar
     areas = frozenset(g[len(settings.area_prefix):] for g in groups
                       if settings.area_prefix and g.startswith(settings.area_prefix)
                       and g[len(settings.area_prefix):] in known)
-    email, sub = claims.get("email"), claims.get("sub")
-    username = str(email or sub or "").strip().lower()
-    if not username:
-        raise ValueError("the ID token has neither email nor sub")
-    display = str(claims.get("name") or email or sub)
-    return Actor(username=username, role=role, display_name=display, area_slugs=areas)
+    username = sso_username(claims)
+    display = clean_text(claims.get("name") or claims.get("email") or claims.get("preferred_username") or username,
+                         MAX_DISPLAY_NAME) or username
+    return Actor(username=username, role=role, display_name=display, area_slugs=areas, via="sso")
+
+
+def sso_username(claims: Mapping[str, Any]) -> str:
+    """Who the person is in the audit log: the provider's subject (``sub``), which OIDC promises is
+    stable and never reassigned, prefixed ``sso:``. Not the e-mail claim: a provider may let people
+    set an address they do not own (``email_verified`` false), and addresses change hands. A subject
+    longer than the column (OIDC allows 255 characters) is shortened to a digest of itself."""
+    sub = clean_text(claims.get("sub"), 1000)
+    if not sub:
+        raise ValueError("the ID token has no subject (sub)")
+    name = f"sso:{sub}"
+    if len(name) > MAX_USERNAME:
+        name = "sso:" + hashlib.sha256(sub.encode("utf-8")).hexdigest()
+    return name

@@ -12,9 +12,18 @@ from omradesatsing.models import ROLES, Area, AuditEntry, User, UserArea
 from omradesatsing.permissions import Actor, require_role
 
 
+def _admin(session, actor: Actor) -> Actor:
+    """The actor as the store says it is now, if still an admin (an admin demoted or closed while
+    signed in loses Admin at once)."""
+    actor = auth.current_actor(session, actor)
+    require_role(actor, "admin")
+    return actor
+
+
 def list_users(engine: Engine, actor: Actor) -> list[dict[str, Any]]:
     require_role(actor, "admin")
     with db.session_scope(engine) as session:
+        _admin(session, actor)
         areas = {}
         for user_id, slug in session.execute(select(UserArea.user_id, Area.slug)
                                              .join(Area, Area.id == UserArea.area_id).order_by(Area.slug)):
@@ -29,6 +38,8 @@ def add_user(engine: Engine, actor: Actor, username: str, password: str, *, role
              area_slugs: tuple[str, ...] = ()) -> None:
     """Create a built-in account (argon2 hash), as the CLI does, with the admin in the audit log."""
     require_role(actor, "admin")
+    with db.session_scope(engine) as session:
+        _admin(session, actor)
     auth.create_user(engine, username, password, role=role, display_name=display_name, area_slugs=area_slugs,
                      actor=actor.username)
 
@@ -41,6 +52,7 @@ def update_user(engine: Engine, actor: Actor, username: str, *, role: str, area_
     if role not in ROLES:
         raise auth.UserError(f"Ukjent rolle «{role}». Bruk viewer, editor eller admin.")
     with db.session_scope(engine) as session:
+        actor = _admin(session, actor)
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise auth.UserError(f"Brukeren «{username}» finnes ikke.")
@@ -68,6 +80,7 @@ def audit_log(engine: Engine, actor: Actor, limit: int = 500) -> list[dict[str, 
     """The newest audit entries: who did what to which record, and when."""
     require_role(actor, "admin")
     with db.session_scope(engine) as session:
+        _admin(session, actor)
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
         return [{"at": r.at, "username": r.username, "action": r.action, "entity": r.entity,
                  "entity_id": r.entity_id, "detail": r.detail} for r in rows]

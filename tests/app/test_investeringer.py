@@ -65,17 +65,17 @@ def test_editor_adds_a_project_in_own_area_and_it_is_logged(tmp_path, monkeypatc
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{store}")
     at = open_page("investeringer", session={"actor": EDITOR})
     assert_clean(at)
-    assert at.selectbox(key="pf_area_new").options == ["Olsvik"]  # only the editor's own area
-    at.text_input(key="pf_name_new").set_value("Ny ballbinge i Olsvik")
-    at.number_input(key="pf_budget_new").set_value(1_250_000)
-    at.number_input(key="pf_spent_new").set_value(-10)
-    at.button(key="pf_save_new").click().run()
+    assert at.selectbox(key="pf_area_new_0").options == ["Olsvik"]  # only the editor's own area
+    at.text_input(key="pf_name_new_0").set_value("Ny ballbinge i Olsvik")
+    at.number_input(key="pf_budget_new_0").set_value(1_250_000)
+    at.number_input(key="pf_spent_new_0").set_value(-10)
+    at.button(key="pf_save_new_0").click().run()
     assert "Brukt" in " ".join(e.value for e in at.error) and "negativt" in " ".join(e.value for e in at.error)
     engine = db.make_engine(f"sqlite:///{store}")
     with db.session_scope(engine) as s:
         assert s.query(Investment).filter_by(name="Ny ballbinge i Olsvik").count() == 0
-    at.number_input(key="pf_spent_new").set_value(0)
-    at.button(key="pf_save_new").click().run()
+    at.number_input(key="pf_spent_new_0").set_value(0)
+    at.button(key="pf_save_new_0").click().run()
     assert not at.exception
     with db.session_scope(engine) as s:
         inv = s.query(Investment).filter_by(name="Ny ballbinge i Olsvik").one()

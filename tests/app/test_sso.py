@@ -39,9 +39,9 @@ def test_editor_claims_open_admin_with_the_areas_from_groups():
 
     engine = db.make_engine(os.environ["DATABASE_URL"])
     with db.session_scope(engine) as s:
-        row = s.query(AuditEntry).filter_by(action="login_sso", username="kari@example.no").order_by(
+        row = s.query(AuditEntry).filter_by(action="login_sso", username="sso:kari@example.no").order_by(
             AuditEntry.id.desc()).first()
-        assert row is not None and row.detail == {"role": "editor", "areas": ["olsvik"]}
+        assert row is not None and row.detail == {"role": "editor", "areas": ["olsvik"], "name": "Kari Nordmann"}
 
 
 def test_admin_claims_manage_users():

@@ -133,7 +133,8 @@ def test_editor_writes_only_in_own_areas_with_an_audit_entry(store):
         assert entry.detail["budget_nok"] == [None, 2_500_000]
     # moving it to an area the editor does not have is refused, and nothing changes
     with pytest.raises(PermissionDenied):
-        commands.save_investment(store, EDITOR, _project(area_slug="olsvik"), investment_id=new_id)
+        commands.save_investment(store, EDITOR, _project(area_slug="olsvik"), investment_id=new_id,
+                                 expected_version=1)
     assert _count(store, AuditEntry) == 1
 
 

@@ -216,7 +216,8 @@ def test_milestones_only_in_own_areas_with_valid_dates(store):
     assert {p.field for p in err.value.problems} == {"name", "due_date"}
     mid = commands.save_milestone(store, EDITOR, m.id, {"name": "Plan godkjent", "due_date": "2026-12-01"})
     commands.save_milestone(store, EDITOR, m.id, {"name": "Plan godkjent", "due_date": "2026-12-01",
-                                                  "done_date": dt.date(2026, 11, 20)}, milestone_id=mid)
+                                                  "done_date": dt.date(2026, 11, 20)}, milestone_id=mid,
+                            expected_version=1)
     other = _measure(store, "Møteplass")
     with pytest.raises(PermissionDenied):
         commands.save_milestone(store, EDITOR, other.id, {"name": "X", "due_date": "2026-12-01"})

@@ -62,7 +62,7 @@ def test_a_read_only_sqlite_store_is_read_and_a_write_gets_a_message(store_file,
         assert page.locator(ERRORS).count() == 0  # reading works
         open_url(page, server.url + "/admin")
         page.get_by_label(ui("login.username")).fill("kari")
-        page.get_by_label(ui("login.password")).fill("et langt passord")
+        page.get_by_label(ui("login.password"), exact=True).fill("et langt passord")
         page.get_by_role("button", name=ui("login.submit")).click()  # a login writes an audit row
         expect(page.get_by_text(ui("errors.db_read_only"))).to_be_visible()
         assert page.locator(TRACEBACK).count() == 0 and "Traceback" not in page.content()

@@ -56,7 +56,7 @@ def test_editor_signs_in_and_gets_the_form(store_file, tmp_path, browser):
     try:
         open_url(page, f"{server.url}/admin")
         page.get_by_label(ui("login.username")).fill("kari")
-        page.get_by_label(ui("login.password")).fill("et langt passord")
+        page.get_by_label(ui("login.password"), exact=True).fill("et langt passord")
         page.get_by_role("button", name=ui("login.submit")).click()
         wait_for_app_run(page)
         page.get_by_role("link", name=ui("nav.investeringer")).click()

@@ -30,7 +30,7 @@ def test_editor_changes_a_status_with_a_comment_and_sees_it_in_the_history(store
     try:
         open_url(page, f"{server.url}/admin")
         page.get_by_label(ui("login.username")).fill("kari")
-        page.get_by_label(ui("login.password")).fill("et langt passord")
+        page.get_by_label(ui("login.password"), exact=True).fill("et langt passord")
         page.get_by_role("button", name=ui("login.submit")).click()
         wait_for_app_run(page)
         page.get_by_role("link", name=ui("nav.delprogrammer")).click()

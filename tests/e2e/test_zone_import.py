@@ -43,7 +43,7 @@ def _store_with_admin(store_file, tmp_path):
 def _sign_in_on_admin(page, server: AppServer) -> None:
     open_url(page, f"{server.url}/admin")
     page.get_by_label(ui("login.username")).fill("ola")
-    page.get_by_label(ui("login.password")).fill("et langt passord")
+    page.get_by_label(ui("login.password"), exact=True).fill("et langt passord")
     page.get_by_role("button", name=ui("login.submit")).click()
     wait_for_app_run(page)
     expect(page.get_by_role("heading", name=ui("zone_import.heading"))).to_be_visible()
