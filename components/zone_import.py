@@ -4,12 +4,17 @@ zipped Shapefile.
 The core (``omradesatsing.importers``) reads, checks and writes, and checks the admin role
 itself. This piece shows the upload, the choices, a preview (a dry run of the very same import)
 and the result. Any problem the core finds is shown as its Norwegian message; nothing is stored.
+An error the core did not foresee is logged and shown as the core's message for it (naming the
+file), never as the app's generic «Noe gikk galt». Long work shows the core's progress.
 """
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from components import data, ui
 from components.i18n import t
@@ -24,6 +29,8 @@ TYPES = ["geojson", "json", "zip"]
 NO_FIELD = ""
 NAME_HINTS = ("navn", "name")
 CODE_HINTS = ("kode", "code", "nummer", "nr", "id")
+
+log = logging.getLogger(__name__)
 
 
 def upload_limit_mb() -> int:
@@ -41,17 +48,37 @@ def _guess(fields: list[str], hints: tuple[str, ...], skip: str = NO_FIELD) -> s
     return NO_FIELD
 
 
-def _cached(signature: tuple, compute):
-    """The result of ``compute()`` for this file and these choices, computed once per session
-    (a preview of a large file is not read again on every rerun of the page)."""
+def _run(compute, file_name: str):
+    """``compute(progress)`` with a progress bar fed by the core, or the ``ZoneFileError`` it
+    raised; anything else it raised becomes the core's message for an unexpected error (naming
+    the file), and the traceback goes to the log. ``PermissionDenied`` and the store's errors
+    (the database is down or read-only: app.py says so) are not the file's fault and pass on."""
+    bar = st.empty()
+
+    def progress(done: float, text: str) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(text))
+
+    try:
+        return compute(progress)
+    except (PermissionDenied, SQLAlchemyError):
+        raise
+    except importers.ZoneFileError as exc:
+        return exc
+    except Exception:  # a strange file must not end in «Noe gikk galt» or a traceback
+        log.exception("Zone import of %s failed unexpectedly", file_name)
+        return importers.unexpected_error(file_name)
+    finally:
+        bar.empty()
+
+
+def _cached(signature: tuple, compute, file_name: str):
+    """The result of ``compute(progress)`` for this file and these choices (see ``_run``),
+    computed once per session (a preview of a large file is not read again on every rerun)."""
     cache = st.session_state.setdefault(CACHE_KEY, {})
     if signature not in cache:
         if len(cache) > 8:
             cache.clear()
-        try:
-            cache[signature] = compute()
-        except importers.ZoneFileError as exc:
-            cache[signature] = exc
+        cache[signature] = _run(compute, file_name)
     return cache[signature]
 
 
@@ -117,7 +144,8 @@ def render(engine, who: Actor) -> None:
     if upload is None:
         return
     content = upload.getvalue()
-    info = _cached(("info", upload.file_id), lambda: importers.inspect_file(content, upload.name))
+    info = _cached(("info", upload.file_id), lambda progress: importers.inspect_file(content, upload.name),
+                   upload.name)
     if isinstance(info, Exception):
         _error(info)
         return
@@ -140,7 +168,8 @@ def render(engine, who: Actor) -> None:
     choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None}
     try:
         summary = _cached(("preview", upload.file_id, level, code_field, name_field),
-                          lambda: importers.import_zones(engine, who, content, upload.name, dry_run=True, **choice))
+                          lambda progress: importers.import_zones(engine, who, content, upload.name, dry_run=True,
+                                                                  progress=progress, **choice), upload.name)
     except PermissionDenied as exc:
         st.error(str(exc))
         return
@@ -150,9 +179,13 @@ def render(engine, who: Actor) -> None:
     _preview(summary, level)
     if st.button(t("zone_import.button"), type="primary", icon=":material/upload:", key="zone_import_button"):
         try:
-            done = importers.import_zones(engine, who, content, upload.name, **choice)
-        except (importers.ZoneFileError, PermissionDenied) as exc:
+            done = _run(lambda progress: importers.import_zones(engine, who, content, upload.name,
+                                                                progress=progress, **choice), upload.name)
+        except PermissionDenied as exc:
             _error(exc)
+            return
+        if isinstance(done, Exception):
+            _error(done)
             return
         data.invalidate()  # every page sees the new boundaries at once (Kart offers the level)
         st.session_state.pop(CACHE_KEY, None)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 
 from sqlalchemy.exc import OperationalError
 
 from omradesatsing import config, db
+
+log = logging.getLogger(__name__)
+
+
+def _unexpected(exc: BaseException) -> str:
+    """One short Norwegian line for an error nothing else caught (the traceback goes to the log,
+    at DEBUG, never to the terminal)."""
+    log.debug("Unexpected error in the command", exc_info=exc)
+    detail = " ".join(str(exc).split())[:200]
+    return f"Uventet feil ({type(exc).__name__}{': ' + detail if detail else ''}). Kommandoen ble avbrutt."
 
 
 def init_db(url: str | None = None) -> str:
@@ -109,6 +120,12 @@ def _cmd_import_zones(args) -> int:
         print(str(exc), file=sys.stderr)
         print("Ingenting er endret.", file=sys.stderr)
         return 2
+    except OperationalError:
+        raise  # main() says the store cannot be reached
+    except Exception as exc:  # noqa: BLE001 (the import is one transaction: nothing was written)
+        print(_unexpected(exc), file=sys.stderr)
+        print("Ingenting er endret.", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     print(f"{summary.file_name}: {summary.file_type}, {summary.features} objekter, koordinatsystem {summary.crs}"
@@ -171,4 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except OperationalError as exc:
         print(f"Får ikke kontakt med databasen: {exc.orig}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutt.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 (a short message, never a traceback)
+        print(_unexpected(exc), file=sys.stderr)
         return 1

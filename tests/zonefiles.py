@@ -34,3 +34,23 @@ def levekaarssoner_geojson() -> bytes:
          "sonenr": [1, 2, 3, 4, 5, 6]},
         geometry=[loddefjord, olsvik, nord, sor, geom["Ytre Arna"], geom["Fana"]], crs="EPSG:4326").to_crs(25832)
     return frame.to_json(to_wgs84=False).encode("utf-8")
+
+
+def many_features_geojson(n: int, names: list[str], *, vertices: int = 5, radius: float = 100, seed: int = 21) -> bytes:
+    """A GeoJSON file of ``n`` small polygons (``vertices`` corners each, about 200 m across) spread over
+    Bergen in UTM 32N with a "crs" member, named in turn by ``names`` (field ``navn``; ``nr`` counts
+    from 1): the large, permitted file of the import's speed check (50,000 features are about 11 MB)."""
+    import math
+    import random
+
+    rnd = random.Random(seed)
+    features = []
+    for i in range(n):
+        x, y = rnd.uniform(290_000, 310_000), rnd.uniform(6_690_000, 6_710_000)
+        ring = [[round(x + radius * math.cos(2 * math.pi * k / vertices), 1),
+                 round(y + radius * math.sin(2 * math.pi * k / vertices), 1)] for k in range(vertices)]
+        features.append({"type": "Feature", "properties": {"navn": names[i % len(names)], "nr": i + 1},
+                         "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}})
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+           "features": features}
+    return json.dumps(doc, separators=(",", ":")).encode("utf-8")

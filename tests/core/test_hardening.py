@@ -344,3 +344,14 @@ def test_photos_are_file_names_in_the_media_folder(store, tmp_path, monkeypatch)
     with db.session_scope(store) as s:
         assert s.get(Investment, pid).photo_before == "hetlevik-før.jpg"
 
+
+def test_a_demoted_admin_can_no_longer_import_zones(store):
+    from omradesatsing import importers
+    from tests.zonefiles import levekaarssoner_geojson
+
+    first = _editor(store, "first", areas=(), role="admin")
+    second = _editor(store, "second", areas=(), role="admin")
+    users.update_user(store, first, "second", role="editor", area_slugs=(), active=True)
+    with pytest.raises(PermissionDenied):
+        importers.import_zones(store, second, levekaarssoner_geojson(), "soner.geojson", level="levekaarssone",
+                               name_field="sonenavn", dry_run=True)
