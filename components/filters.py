@@ -14,6 +14,8 @@ outlives a page switch by one run, so a shared key would carry one page's choice
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -24,6 +26,46 @@ def _seed_single(key: str, param: str, options: Sequence[str]) -> None:
         value = st.query_params.get(param)
         if value in options:
             st.session_state[key] = value
+
+
+# At most 18 ASCII digits: ``str.isdigit`` also accepts "²" or "٣", which ``int`` refuses or reads
+# differently, and ten thousand digits make ``int`` raise; an id or a slide number is never that long.
+_INT = re.compile(r"[+-]?[0-9]{1,18}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_int(raw, default=None, *, lo: int | None = None, hi: int | None = None):
+    """``raw`` (a URL value) as an int within ``lo``..``hi``; ``default`` for anything else."""
+    if not isinstance(raw, str) or not _INT.fullmatch(raw.strip()):
+        return default
+    value = int(raw.strip())
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return default
+    return value
+
+
+def parse_date(raw, default=None, *, lo: dt.date | None = None, hi: dt.date | None = None):
+    """``raw`` as an ISO date (``2026-09-01``) within ``lo``..``hi``; ``default`` for anything else."""
+    if not isinstance(raw, str) or not _DATE.fullmatch(raw.strip()):
+        return default
+    try:
+        value = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        return default
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return default
+    return value
+
+
+def int_param(name: str, default=None, *, lo: int | None = None, hi: int | None = None):
+    """The URL parameter ``?<name>=`` as an int within ``lo``..``hi``, else ``default`` (never raises),
+    as the other filters fall back to their default for a value they do not know."""
+    return parse_int(st.query_params.get(name), default, lo=lo, hi=hi)
+
+
+def date_param(name: str, default=None, *, lo: dt.date | None = None, hi: dt.date | None = None):
+    """The URL parameter ``?<name>=YYYY-MM-DD`` as a date within ``lo``..``hi``, else ``default``."""
+    return parse_date(st.query_params.get(name), default, lo=lo, hi=hi)
 
 
 def to_url(key: str, value, default=None) -> None:

@@ -1,7 +1,7 @@
 """The area map: pydeck (deck.gl), no basemap by default, so it works offline.
 
 ``map_provider=None`` is the only pydeck setting that makes Streamlit load no tiles at all
-(STREAMLIT-NOTES §3.1). An online basemap is a MapLibre style passed as a ``data:`` URL
+(``map_style=None`` still fetches Carto's tiles). An online basemap is a MapLibre style passed as a ``data:`` URL
 (``omradesatsing.geo.basemap_style_url``); MapLibre shows its attribution on the map.
 
 Everything heavy is cached per (store, level, indicator, year, scheme, language): simplified
@@ -155,7 +155,7 @@ def investment_points(investments, language: str) -> list[dict]:
         lines = [r.name,
                  f"{fmt.million_kroner(int(r.budget_nok), 1, language)} · {tr(language, 'category.' + r.category)}",
                  f"{tr(language, 'investment_status.' + r.status)} · {ui.period_text(r.start_year, r.end_year)}"]
-        if r.photo_before or r.photo_after:
+        if photo_file(r.photo_before) or photo_file(r.photo_after):
             lines.append(tr(language, "map.tip_photo"))
         if r.illustrative:
             lines.append(tr(language, "common.illustrative"))
@@ -283,18 +283,23 @@ def project_facts(r) -> None:
     ui.caption_source(r["source_title"])
 
 
+def photo_file(ref):
+    """The photo's file in the media folder, or None: a web address (an old row may still hold one),
+    a missing file or a path out of the folder is no photo. The app never fetches or links to another host."""
+    if not isinstance(ref, str) or not ref.strip() or ":" in ref:  # https://…, //host, data:…: never
+        return None
+    return config.media_path(ref.strip())
+
+
 def photos(r) -> None:
-    """Before and after: a file in the media folder is shown; a web address is a link (the app
-    fetches nothing from outside); otherwise a neutral placeholder."""
+    """Before and after: a file in the media folder is shown (served by this app); anything else,
+    a web address too, is the neutral placeholder (no image or link from another host)."""
     cols = st.columns(2)
     for col, (label, ref) in zip(cols, ((t("map.photo_before"), r["photo_before"]),
                                         (t("map.photo_after"), r["photo_after"])), strict=True):
         with col:
-            path = config.media_path(ref)
-            url = config.photo_url(ref)
+            path = photo_file(ref)
             if path is not None:
                 st.image(str(path), caption=label)
-            elif url is not None:
-                st.markdown(f"**{label}:** [{t('investments.photo_link')}]({url})")
             else:
                 st.markdown(f"**{label}:** :material/image_not_supported: {t('map.no_photo')}")

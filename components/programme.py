@@ -278,18 +278,18 @@ def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], t
     """One measure: status, progress, where, who, when, what it aims to move, milestones and history."""
     st.subheader(ui.plain(m["name"]))
     st.markdown(f"{ui.status_badge(m['status'])} · {t('cols.progress')}: **{int(m['progress'])} %** · "
-                f"{m['subprogramme_name']}")
+                f"{ui.plain(m['subprogramme_name'])}")
     st.progress(int(m["progress"]) / 100, text=t("programme.progress_text", p=int(m["progress"])))
     if m["stale"]:
         st.warning(t("programme.stale_detail", tertial=tertial_text(today)), icon=":material/schedule:")
-    facts = [f"**{t('cols.areas')}:** {m['area_names'] or '–'}",
-             f"**{t('cols.responsible')}:** {m['responsible_unit'] or '–'}",
+    facts = [f"**{t('cols.areas')}:** {ui.plain(m['area_names']) or '–'}",
+             f"**{t('cols.responsible')}:** {ui.plain(m['responsible_unit']) or '–'}",
              f"**{t('programme.period')}:** {fmt.date(m['start_date'], lang())} – {fmt.date(m['end_date'], lang())}"]
     st.markdown("  \n".join(facts))
     if isinstance(m["description"], str) and m["description"]:
         st.text(m["description"])  # stored text: never rendered as markdown or HTML
     if m["indicator_keys"]:
-        links = ", ".join(f"[{indicator_names.get(k, k)}](/indikatorer?indikator={k}"
+        links = ", ".join(f"[{ui.plain(indicator_names.get(k, k))}](/indikatorer?indikator={k}"
                           f"&omrader={'&omrader='.join(m['area_slugs'])})" for k in m["indicator_keys"])
         st.markdown(f"**{t('programme.aims')}:** {links}")
         st.caption(t("programme.aims_note"))

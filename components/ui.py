@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import math
 import re
 
 import pandas as pd
@@ -18,13 +20,32 @@ STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "
 STATE_COLOUR = {"active": "green", "preproject": "violet", "ended": "gray"}
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+# Every ASCII character markdown, Streamlit's directives (``:red[…]``), LaTeX (``$…$``) or HTML
+# (tags, ``&amp;`` entities) give a meaning; CommonMark shows a backslash-escaped one as itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+# Some of Streamlit's markdown works on the text *after* escapes are read: links made from bare
+# addresses (``https://…``, ``www.…``, ``ola@example.com``), icons (``:material/home:``, ``:streamlit:``)
+# and emoji short codes. An invisible WORD JOINER (U+2060) breaks each of those patterns, and only there:
+# ``https:⁠//``, ``www⁠.``, ``ola⁠@``, ``:⁠material/home:``. Screen readers and the eye skip it.
+WORD_JOINER = "\u2060"
+_AUTO_MARKUP = re.compile(r"(?<=:)(?=//)|(?<=:)(?=(?:\\?[\w+/\-])+\\?:)|(?<=[\w.+\-])(?=@)|(?<=www)(?=\\?\.)",
+                          re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s+")
 
 
 def plain(text) -> str:
-    """User-entered text made safe inside Streamlit markdown: every markdown, directive
-    (``:red[…]``, ``:material/…:``) and HTML character is escaped, so it shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """User-entered or stored free text made safe inside Streamlit markdown (st.markdown, st.caption,
+    st.subheader, a metric's label or help, a catalogue text's parameter): it shows as typed.
+
+    Markdown, Streamlit's directives and icons, LaTeX and HTML are escaped; bare web and e-mail
+    addresses are not turned into links; line breaks and runs of spaces become one space (no
+    headings, lists, tables or code blocks can start). Nothing (None, NaN) is the empty string.
+    Use it for markdown only: in st.text, a table cell, an option or a download the text is plain already.
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)))
+    return _AUTO_MARKUP.sub(WORD_JOINER, escaped)
 
 
 def status_text(status: str) -> str:
@@ -53,9 +74,10 @@ def period_text(start_year, end_year) -> str:
 
 
 def source_line(source: str | None, period: str | None = None, illustrative: bool = False) -> str:
-    parts = [t("common.source", source=source or t("common.unknown"))]
+    """Markdown: "Kilde: … · Periode: …" (the source and period are stored text: ``plain``)."""
+    parts = [t("common.source", source=plain(source) or t("common.unknown"))]
     if period:
-        parts.append(t("common.period", period=period))
+        parts.append(t("common.period", period=plain(period)))
     text = " · ".join(parts)
     if illustrative:
         text += f" · **{t('common.illustrative')}**"
@@ -74,30 +96,108 @@ def yes_no(flag) -> str:
     return t("common.yes") if bool(flag) else t("common.no")
 
 
+# OWASP's rule against formula ("CSV") injection: a spreadsheet reads a cell that begins with one
+# of these as a formula. A plain number stays a number (``-0,5``, ``-0,5 %``, ``+1 200``): no letters,
+# brackets or operators after the sign, so nothing but the number can be read from it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d\s.,]*%?")
+
+
+def formula_like(value) -> bool:
+    """True for text a spreadsheet would take for a formula (``=HYPERLINK(…)``, ``+1+cmd|…``, ``@SUM(…)``)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)
+
+
+def _text_safe(value):
+    return "'" + value if formula_like(value) else value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells and column names that look like a formula begin with an
+    apostrophe (the CSV rule); numbers, dates and other text are unchanged."""
+    out = df.copy()
+    out.columns = [_text_safe(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if column.dtype == object or isinstance(column.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            out.isetitem(i, column.astype(object).map(_text_safe))
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV for Norwegian Excel (UTF-8 with BOM, semicolon, decimal comma), formulas neutralised.
+    Rows end in CRLF (RFC 4180), so a cell holding a line break (also a bare CR) is quoted and stays one
+    cell: a spreadsheet never starts a new row, with a formula, inside someone's text."""
+    return spreadsheet_safe(df).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("utf-8-sig")
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An Excel workbook of ``df``. Text is written as text: openpyxl makes a formula of any text
+    beginning with "=", so such cells are turned back into text, and every formula-like cell is marked
+    "quote prefix" (Excel keeps it text when it is edited). Numbers stay numbers."""
+    buffer = io.BytesIO()
+    sheet = re.sub(r"[\[\]:*?/\\']", "-", sheet)[:31] or "data"  # characters Excel refuses in a sheet name
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        df.to_excel(writer, index=False, sheet_name=sheet)
+        for row in writer.sheets[sheet].iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    return buffer.getvalue()
+
+
 def download_buttons(df: pd.DataFrame, basename: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, semicolon: opens right in Norwegian Excel) and Excel of exactly ``df``.
+    """CSV (UTF-8 with BOM, semicolon: opens right in Norwegian Excel) and Excel of exactly ``df``,
+    with cells that a spreadsheet would run as formulas neutralised (``csv_bytes``, ``xlsx_bytes``):
+    every download in the app goes through here.
 
     The files are made when the button is clicked (deferred), not on every rerun: an Excel file of a
     thousand rows takes a few hundred milliseconds to write.
     """
     frame = df.copy()
 
-    def csv_bytes() -> bytes:
-        return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-
-    def xlsx_bytes() -> bytes:
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=basename[:31])
-        return buffer.getvalue()
-
     # One row of two buttons: a horizontal container is one block, where columns are three (fewer
     # elements for the browser to redraw on every rerun).
     row = st.container(horizontal=True)
-    row.download_button(t("common.download_csv"), csv_bytes, f"{basename}.csv", "text/csv",
+    row.download_button(t("common.download_csv"), lambda: csv_bytes(frame), f"{basename}.csv", "text/csv",
                         key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    row.download_button(t("common.download_xlsx"), xlsx_bytes, f"{basename}.xlsx",
+    row.download_button(t("common.download_xlsx"), lambda: xlsx_bytes(frame, basename), f"{basename}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def table_key(prefix: str, ids) -> str:
+    """A table's widget key that changes with the rows it shows: a new list is a new table, so a row
+    picked in the old list is never read against the new one (Streamlit keeps a keyed table's
+    selection when its data changes)."""
+    digest = hashlib.blake2s(",".join(str(i) for i in ids).encode(), digest_size=6).hexdigest()
+    return f"{prefix}_{digest}"
+
+
+def selection_of(frame: pd.DataFrame, column: str, wanted) -> dict | None:
+    """``selection_default`` for a single-row table that re-finds ``wanted`` (e.g. the id in the URL)
+    in ``frame[column]``; None when it is not shown."""
+    if wanted is None:
+        return None
+    hits = [i for i, v in enumerate(frame[column]) if v == wanted]
+    return {"selection": {"rows": hits[:1]}} if hits else None
+
+
+def selected_row(frame: pd.DataFrame, event) -> pd.Series | None:
+    """The row of ``frame`` picked in a single-row ``st.dataframe(..., on_select="rerun")``, or None:
+    also when the picked position is not in ``frame`` (any more)."""
+    selection = getattr(event, "selection", None)
+    rows = (getattr(selection, "rows", None) if selection is not None else None) or []
+    if not rows:
+        return None
+    try:
+        position = int(rows[0])
+    except (TypeError, ValueError):
+        return None
+    if not 0 <= position < len(frame):
+        return None
+    return frame.iloc[position]
 
 
 def yes_no_all(flags) -> list[str]:

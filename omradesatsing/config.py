@@ -72,13 +72,6 @@ def basemap() -> str:
 MEDIA_DIR = DATA_DIR / "media"
 
 
-def photo_url(ref: str | None) -> str | None:
-    """A photo given as a web address (https/http), shown as a link only, never fetched by the app."""
-    if isinstance(ref, str) and ref.strip().lower().startswith(("https://", "http://")):
-        return ref.strip()
-    return None
-
-
 def media_path(ref: str | None) -> Path | None:
     """A photo in the store's media folder (``data/media``), or None when it is missing.
 

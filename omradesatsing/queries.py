@@ -688,26 +688,6 @@ def investments(engine: Engine, area_slug: str | None = None) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def investment_totals(engine: Engine) -> pd.DataFrame:
-    """Budget and spent per area, summed in SQL (whole kroner), with whether any figure is illustrative."""
-    stmt = (
-        select(Area.slug.label("area_slug"), Area.name.label("area_name"),
-               func.coalesce(func.sum(Investment.budget_nok), 0).label("budget_nok"),
-               func.coalesce(func.sum(Investment.spent_nok), 0).label("spent_nok"),
-               func.count(Investment.id).label("projects"),
-               func.max(func.cast(Investment.illustrative, Integer)).label("any_illustrative"))
-        .select_from(Area)
-        .outerjoin(Investment, Investment.area_id == Area.id)
-        .group_by(Area.slug, Area.name)
-        .order_by(Area.name)
-    )
-    df = _frame(engine, stmt)
-    df["budget_nok"] = df["budget_nok"].astype("int64")
-    df["spent_nok"] = df["spent_nok"].astype("int64")
-    df["any_illustrative"] = df["any_illustrative"].fillna(0).astype(bool)
-    return df
-
-
 MONEY_DIMENSIONS = {
     "area": (Area.slug, Area.name),
     "category": (Investment.category,),

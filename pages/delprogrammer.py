@@ -78,12 +78,14 @@ prog._flash()
 # --- The tree: pillar → subprogramme → measures ---------------------------------------------------
 if view == "tre":
     selected = None
+    wanted = filters.int_param("tiltak", lo=1)  # a measure in the URL, picked again in its table
     shown_subs = subs[subs["number"].astype(str).isin(chosen_subs)] if chosen_subs else subs
     for pillar_number, pillar_subs in shown_subs.groupby("pillar_number", sort=True):
-        st.subheader(f"{t('programme.pillar')} {int(pillar_number)}: {pillar_subs.iloc[0]['pillar_' + lang()]}")
+        pillar = ui.plain(pillar_subs.iloc[0]["pillar_" + lang()])
+        st.subheader(f"{t('programme.pillar')} {int(pillar_number)}: {pillar}")
         for sub in pillar_subs.itertuples():
             mine = measures[measures["subprogramme_number"] == sub.number].reset_index(drop=True)
-            label = (f"{t('programme.subprogramme')} {sub.number}: {sub.name} · "
+            label = (f"{t('programme.subprogramme')} {sub.number}: {ui.plain(sub.name)} · "
                      + t("programme.measures_count", n=len(mine)))
             # Lazy: a closed subprogramme's table is not built (each is a canvas grid in the browser).
             box = st.expander(label, expanded=sub.number == 2 or bool(chosen_subs), on_change="rerun",
@@ -91,25 +93,30 @@ if view == "tre":
             if not box.open:
                 continue
             with box:
-                st.markdown(f"**{t('programme.goal')}:** {sub.goal}")
+                st.markdown(f"**{t('programme.goal')}:** {ui.plain(sub.goal)}")
                 if pd.notna(sub.leader) and sub.leader:  # no leader in the store: no line (not "nan")
-                    st.markdown(f"**{t('programme.leader')}:** {sub.leader}")
+                    st.markdown(f"**{t('programme.leader')}:** {ui.plain(sub.leader)}")
                 ui.caption_source(sub.source_title, None, bool(sub.illustrative))
                 if mine.empty:
                     st.markdown(t("programme.no_measures"))
                     continue
                 table = prog.measure_table(mine, indicator_names, TODAY)
+                # Keyed by the measures listed (see pages/investeringer.py): a filter that changes the
+                # list makes a new table, so an old row number is never read against the new list.
                 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                                      selection_mode="single-row", key=f"measures_{sub.number}",
+                                      selection_mode="single-row",
+                                      key=ui.table_key(f"measures_{sub.number}", mine["id"]),
+                                      selection_default=ui.selection_of(mine, "id", wanted),
                                       column_config=prog.progress_config())
-                if picked.selection.rows:
-                    selected = int(mine.iloc[picked.selection.rows[0]]["id"])
+                row = ui.selected_row(mine, picked)
+                if row is not None:
+                    selected = int(row["id"])
     st.caption(t("programme.pick_hint"))
     every_table = prog.measure_table(measures, indicator_names, TODAY)
     ui.download_buttons(every_table, "tiltak", key="measures_dl")
 
-    if selected is None and st.query_params.get("tiltak", "").isdigit():
-        selected = int(st.query_params["tiltak"])
+    if selected is None:
+        selected = wanted
     if selected is not None and selected not in set(every["id"]):
         selected = None
     filters.to_url("tiltak", str(selected) if selected is not None else None)
@@ -142,7 +149,7 @@ elif view == "tidslinje":
         if group.empty:
             continue
         group = group.sort_values(["start_date", "name"])
-        st.subheader(title)
+        st.subheader(ui.plain(title))
         caption = prog.timeline_caption(group, ms, TODAY)
         charts.altair(prog.timeline_chart(group, ms, TODAY, domain), f"timeline_{per}_{len(shown_titles)}",
                       alt_text=f"{title}: {caption}")
@@ -154,17 +161,16 @@ elif view == "tidslinje":
 elif view == "endret":
     snaps = q("snapshots")
     default = snaps.iloc[0]["taken_at"].date() if not snaps.empty else rules.tertial_start(*rules.tertial_of(TODAY))
-    raw = st.query_params.get("siden", "")
-    if "endret_siden" not in st.session_state:
-        try:
-            st.session_state["endret_siden"] = dt.date.fromisoformat(raw) if raw else default
-        except ValueError:
-            st.session_state["endret_siden"] = default
+    earliest = dt.date(1900, 1, 1)
+    default = min(max(default, earliest), TODAY)
+    if "endret_siden" not in st.session_state:  # from the URL on a new session; a date after today is the default
+        st.session_state["endret_siden"] = filters.date_param("siden", default, lo=earliest, hi=TODAY)
     since = st.columns([1, 2])[0].date_input(t("programme.changed_since"), format="DD.MM.YYYY", key="endret_siden",
-                                             max_value=TODAY, help=t("programme.changed_since_help"))
+                                             min_value=earliest, max_value=TODAY,
+                                             help=t("programme.changed_since_help"))
     filters.to_url("siden", since.isoformat() if since != default else None)
     if not snaps.empty:
-        st.caption(t("programme.since_default", name=snaps.iloc[0]["name"],
+        st.caption(t("programme.since_default", name=ui.plain(snaps.iloc[0]["name"]),
                      date=fmt.date(snaps.iloc[0]["taken_at"], lang())))
     changes = q("status_changes_since", dt.datetime.combine(since, dt.time()))
     changes = changes[changes["measure_id"].isin(measures["id"])] if not changes.empty else changes

@@ -47,7 +47,7 @@ def indicator_part() -> None:
 
     # --- Trend -------------------------------------------------------------------------------------
     st.header(t("indicators.trend_heading"))
-    st.subheader(name)
+    st.subheader(ui.plain(name))
     rows, targets, measures = iv.trend_inputs(indicator, tuple(chosen))
     gaps = q("indicator_gaps", indicator, tuple(chosen))
 
@@ -64,11 +64,18 @@ def indicator_part() -> None:
         if rows["illustrative"].any() or targets["illustrative"].any():
             caption += f"\n\n{ui.illustrative_badge()} {t('indicators.caption_illustrative')}"
         st.markdown(caption)
+        # Source and period under the chart, as under every other chart (not only in "Om indikatoren").
+        drawn = rows[rows["value"].notna()]
+        first, last = int(drawn["year"].min()), int(drawn["year"].max())
+        ui.caption_source(", ".join(sorted(set(drawn["source_title"].dropna()))),
+                          str(first) if first == last else f"{first}–{last}",
+                          bool(drawn["illustrative"].any() or targets["illustrative"].any()))
 
     if measures.empty:
         st.markdown(f"**{t('indicators.measures_heading')}**\n\n{t('indicators.no_measures')}")
     else:
-        lines = [t("indicators.measure_line", n=i, date=fmt.date(r.start_date, lang()), name=r.name, areas=r.areas)
+        lines = [t("indicators.measure_line", n=i, date=fmt.date(r.start_date, lang()), name=ui.plain(r.name),
+                   areas=ui.plain(r.areas))
                  + (f" {ui.illustrative_badge()}" if r.illustrative else "")
                  for i, r in enumerate(measures.itertuples(), start=1)]
         st.markdown(f"**{t('indicators.measures_heading')}**\n\n{t('indicators.measures_intro')}\n\n"
@@ -92,13 +99,13 @@ def indicator_part() -> None:
 
     # --- About the indicator ----------------------------------------------------------------------
     about = q("indicator_info", indicator)
-    with st.expander(f"{t('indicators.about')}: {name}", expanded=False):
+    with st.expander(f"{t('indicators.about')}: {ui.plain(name)}", expanded=False):
         better = about["higher_is_better"]
         direction = (t("indicators.no_direction") if better is None or pd.isna(better)
                      else t("indicators.higher_better") if better else t("indicators.lower_better"))
         updated = about.get("updated_at")
-        facts = [f"**{t('indicators.definition')}:** {about[f'definition_{lang()}'] or '–'}",
-                 f"**{t('indicators.why')}:** {about[f'why_{lang()}'] or '–'}",
+        facts = [f"**{t('indicators.definition')}:** {ui.plain(about[f'definition_{lang()}']) or '–'}",
+                 f"**{t('indicators.why')}:** {ui.plain(about[f'why_{lang()}']) or '–'}",
                  f"**{t('indicators.unit')}:** {unit_label}",
                  f"**{t('indicators.direction')}:** {direction}"]
         if about["first_year"] is not None:
@@ -108,8 +115,9 @@ def indicator_part() -> None:
         sources = []
         for s in about["sources"].itertuples():
             years = f"{s.first_year}–{s.last_year}" if s.first_year != s.last_year else str(s.first_year)
-            item = t("indicators.source_item", title=s.title, publisher=s.publisher or t("common.unknown"),
-                     licence=s.licence or t("common.unknown"), years=years, n=s.values)
+            item = t("indicators.source_item", title=ui.plain(s.title),
+                     publisher=ui.plain(s.publisher) or t("common.unknown"),
+                     licence=ui.plain(s.licence) or t("common.unknown"), years=years, n=s.values)
             link = f" ([{t('cols.source_url').lower()}]({s.url}))" if s.url else ""
             sources.append(f"- {item}{link}" + (f" {ui.illustrative_badge()}" if s.illustrative else ""))
         facts.append(f"**{t('indicators.sources')}:**\n" + "\n".join(sources))

@@ -43,7 +43,8 @@ scope = {"area_slugs": tuple(chosen or names), "categories": tuple(categories or
          "funding_sources": tuple(fundings or FUNDING_SOURCES), "statuses": tuple(statuses or INVESTMENT_STATUSES)}
 
 by_area = q("money_totals", "area", **scope)
-budget, spent, projects = int(by_area["budget_nok"].sum()), int(by_area["spent_nok"].sum()), int(by_area["projects"].sum())
+total = q("investment_summary", **scope)  # the same totals as Oversikt and the presentation
+budget, spent, projects = total["budget_nok"], total["spent_nok"], total["projects"]
 c1, c2, c3 = st.columns(3)
 c1.metric(t("investments.kpi_budget"), ui.mnok(budget), border=True)
 share = fmt.percent(100 * spent / budget, 0, lang()) if budget else "–"
@@ -123,10 +124,9 @@ st.markdown(t("investments.grants_intro"))
 gtot = q("grant_totals")
 gtot["kind"] = ["illustrative" if i else ("derived" if d else "real") for i, d in zip(gtot["illustrative"],
                                                                                      gtot["derived"], strict=True)]
-real = gtot[gtot["kind"] != "illustrative"]  # published, and derived from published figures
-caption = t("investments.grants_caption", first=int(gtot["year"].min()), last=int(gtot["year"].max()),
-            real=ui.mnok(real["amount_nok"].sum()), years=real["year"].nunique(),
-            illustrative=gtot.loc[gtot["kind"] == "illustrative", "year"].nunique())
+known = q("grant_summary")  # the same figure as Oversikt and the presentation
+caption = t("investments.grants_caption", first=known["all_first"], last=known["all_last"],
+            real=ui.mnok(known["known_nok"]), years=known["years"], illustrative=known["illustrative_years"])
 charts.altair(money.grants_spec(gtot, language=lang()), "grants", alt_text=caption)
 st.markdown(caption)
 g = q("grants").copy()
@@ -173,15 +173,17 @@ pt = p[["name", "area_name", "category", "funding_source", "budget", "spent", "y
 pt.columns = [t("cols.project"), t("cols.area"), t("cols.category"), t("cols.funding"), t("cols.budget"),
               t("cols.spent"), t("cols.years"), t("cols.status"), t("cols.illustrative"), t("cols.source"),
               t("cols.licence")]
+# The table's key follows the projects it lists: a search or filter that changes the list makes a new
+# table (a picked row is never read against another list), which picks the project in the URL again
+# when it is still listed.
+wanted = filters.int_param("prosjekt", lo=1)
 picked = st.dataframe(pt, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="project_table")
+                      key=ui.table_key("project_table", shown["id"]),
+                      selection_default=ui.selection_of(shown, "id", wanted))
 ui.download_buttons(pt, "investeringer", key="projects_dl")
 
-selected_id = None
-if picked.selection.rows:
-    selected_id = int(shown.iloc[picked.selection.rows[0]]["id"])
-elif st.query_params.get("prosjekt", "").isdigit():
-    selected_id = int(st.query_params["prosjekt"])
+row = ui.selected_row(shown, picked)
+selected_id = int(row["id"]) if row is not None else wanted
 filters.to_url("prosjekt", str(selected_id) if selected_id is not None else None)
 if selected_id is not None and selected_id in set(invest["id"]):
     with st.container(border=True):

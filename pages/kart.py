@@ -124,7 +124,7 @@ with right:
             maps.investment_detail(hit.iloc[0])
     elif selected:
         row = table[table["zone_code"] == selected].iloc[0]
-        st.subheader(row["zone_name"])
+        st.subheader(ui.plain(row["zone_name"]))
         if row["suppressed"]:
             value = t("common.suppressed")
         else:
@@ -135,7 +135,7 @@ with right:
             st.caption(t("map.bergen", year=year, value=shown(data["city_value"])))
         links = q("zone_areas", level)
         for a in links[links["zone_code"] == selected].itertuples():
-            st.page_link("pages/omrade.py", label=t("overview.open_area", name=a.area_name),
+            st.page_link("pages/omrade.py", label=t("overview.open_area", name=ui.plain(a.area_name)),
                          query_params={"omrade": a.slug}, icon=":material/arrow_forward:")
         profile = queries.build_zone_profile(q("indicators"), q("zone_values", level, year), q("city_values", year),
                                              selected, year, lang())
@@ -146,10 +146,10 @@ with right:
                         fmt.value(r.value, r.unit, r.decimals, lang()) or "–")
                     city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or "–"
                     mark = f" · *{t('common.illustrative')}*" if r.illustrative else ""
-                    st.markdown(f"**{r.name}**: {mine} (Bergen {city}){mark}")
+                    st.markdown(f"**{ui.plain(r.name)}**: {mine} (Bergen {city}){mark}")
     if selected or picked_investment is not None:
         st.divider()
-    st.markdown(f"**{name}, {year}**")
+    st.markdown(f"**{ui.plain(name)}, {year}**")
     if "zones" in layers:
         rows = [(r["colour"], r["label"], t("map.zones_count", n=r["count"])) for r in data["legend"]]
         if data["suppressed"] or data["missing"]:

@@ -16,11 +16,11 @@ names = dict(zip(areas["slug"], areas["name"], strict=True))
 slug = filters.selectbox(t("area.pick"), list(names), format_func=names.get, key="omrade")
 a = areas.set_index("slug").loc[slug]
 
-st.title(a["name"])
+st.title(ui.plain(a["name"]))
 st.markdown(f"{ui.state_badge(a['state'])} {ui.period_text(a['start_year'], a['end_year'])} · "
-            f"{t('overview.area_bydel', bydel=a['bydel_name'] or '–')}")
-st.markdown(a["description"] or "")
-st.caption(f"{a['geometry_note']} {ui.source_line(a['source_title'])}")
+            f"{t('overview.area_bydel', bydel=ui.plain(a['bydel_name']) or '–')}")
+st.markdown(ui.plain(a["description"]))
+st.caption(f"{ui.plain(a['geometry_note'])} {ui.source_line(a['source_title'])}")
 
 profile = q("area_gaps", slug, lang())
 st.header(t("area.key_figures"))
@@ -33,7 +33,8 @@ else:
             fmt.value(r.value, r.unit, r.decimals, lang()) or (r.value_text or "–"))
         city = fmt.value(r.city_value, r.unit, r.decimals, lang()) or "–"
         with cols[i % 3]:
-            st.metric(r.name, shown, border=True, help=ui.source_line(r.source_title, r.period, r.illustrative))
+            st.metric(ui.plain(r.name), shown, border=True,
+                      help=ui.source_line(r.source_title, r.period, r.illustrative))
             st.caption(t("area.city_compare", city=city, period=r.period)
                        + (f" · **{t('common.illustrative')}**" if r.illustrative or r.city_illustrative else ""))
     st.page_link("pages/indikatorer.py", label=t("area.to_profile"), icon=":material/monitoring:",
@@ -48,7 +49,7 @@ if m.empty:
 items = []
 for r in m.itertuples():
     mark = f" {ui.illustrative_badge()}" if r.illustrative or r.status_illustrative else ""
-    items.append(f"- {ui.status_badge(r.status)} **{r.name}** ({t('programme.subprogramme').lower()} "
+    items.append(f"- {ui.status_badge(r.status)} **{ui.plain(r.name)}** ({t('programme.subprogramme').lower()} "
                  f"{r.subprogramme_number}){mark}")
 if items:
     st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure

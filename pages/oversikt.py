@@ -18,9 +18,8 @@ ui.illustrative_notice()
 
 areas = q("areas")
 measures = q("measures")
-totals = q("investment_totals")
-grants = q("grants")
-real_grants = grants[~grants["illustrative"] & ~grants["derived"]]
+money = q("investment_summary")  # the same totals as Investeringer and the presentation (computed in the core)
+grants = q("grant_summary")
 
 # Two by two: at 1280×720 four cards in a row cut amounts like "279,0 mill. kr".
 c1, c2 = st.columns(2)
@@ -30,11 +29,10 @@ c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum())
 on_track = int((measures["status"].isin(["on_track", "completed"])).sum())
 c2.metric(t("overview.kpi_measures"), len(measures), border=True,
           help=t("overview.kpi_measures_help", on_track=on_track))
-c3.metric(f"{t('overview.kpi_budget')} · {t('common.illustrative')}", ui.mnok(totals["budget_nok"].sum()), border=True,
-          help=t("overview.kpi_budget_help"))
-c4.metric(t("overview.kpi_grants"), ui.mnok(real_grants["amount_nok"].sum()),
-          border=True, help=t("overview.kpi_grants_help", first=int(real_grants["year"].min()),
-                               last=int(real_grants["year"].max())))
+budget_label = t("overview.kpi_budget") + (f" · {t('common.illustrative')}" if money["any_illustrative"] else "")
+c3.metric(budget_label, ui.mnok(money["budget_nok"]), border=True, help=t("overview.kpi_budget_help"))
+c4.metric(t("overview.kpi_grants"), ui.mnok(grants["known_nok"]), border=True,
+          help=t("overview.kpi_grants_help", first=grants["first"], last=grants["last"]))
 st.caption(t("overview.kpi_caption"))
 st.page_link("pages/presentasjon.py", label=t("presentation.open"), icon=":material/co_present:")
 
@@ -42,13 +40,14 @@ st.header(t("overview.areas_heading"))
 cols = st.columns(3)
 for i, a in enumerate(areas.itertuples()):
     with cols[i % 3].container(border=True):
-        st.subheader(a.name)
+        st.subheader(ui.plain(a.name))
         n_measures = int(measures["area_slugs"].map(lambda s, slug=a.slug: slug in s).sum())
         # One markdown element for the card's lines (each element is redrawn on every rerun).
         st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}\n\n"
-                    f"{t('overview.area_bydel', bydel=a.bydel_name or '–')}\n\n"
+                    f"{t('overview.area_bydel', bydel=ui.plain(a.bydel_name) or '–')}\n\n"
                     f"{t('overview.area_measures', n=n_measures)}")
-        st.page_link("pages/omrade.py", label=t("overview.open_area", name=a.name), icon=":material/arrow_forward:",
+        st.page_link("pages/omrade.py", label=t("overview.open_area", name=ui.plain(a.name)),
+                     icon=":material/arrow_forward:",
                      query_params={"omrade": a.slug})
 st.caption(ui.source_line(areas["source_title"].iloc[0], None, False))
 
@@ -60,8 +59,9 @@ items = []
 for row in changes.itertuples():
     before = ui.status_text(row.previous_status) if row.previous_status else "–"
     mark = f" {ui.illustrative_badge()}" if row.illustrative else ""
-    items.append(f"- **{row.measure_name}**: {before} → {ui.status_badge(row.status)} "
-                 f"({fmt.date(row.changed_at, lang())}){mark}  \n  {row.comment}")
+    # Stored text (the measure's name, the editor's comment) shows as typed: ui.plain.
+    items.append(f"- **{ui.plain(row.measure_name)}**: {before} → {ui.status_badge(row.status)} "
+                 f"({fmt.date(row.changed_at, lang())}){mark}  \n  {ui.plain(row.comment)}")
 if items:
     st.markdown("\n\n".join(items))  # one (loose) list, one element
 st.page_link("pages/delprogrammer.py", label=t("overview.all_changes"), icon=":material/arrow_forward:")

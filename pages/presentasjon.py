@@ -30,8 +30,7 @@ SLIDES = ["intro", *[f"indicator:{k}" for k in HEADLINE_INDICATORS if k in meta.
 
 # --- Controls: previous / n of m / next, the area, exit --------------------------------------------
 if "lysbilde" not in st.session_state:
-    raw = st.query_params.get("lysbilde", "1")
-    st.session_state["lysbilde"] = int(raw) if raw.isdigit() and 1 <= int(raw) <= len(SLIDES) else 1
+    st.session_state["lysbilde"] = filters.int_param("lysbilde", 1, lo=1, hi=len(SLIDES))
 
 
 def _step(delta: int) -> None:
@@ -55,6 +54,7 @@ area = filters.selectbox(t("presentation.area"), list(area_labels), key="omrade"
 bar.page_link("pages/oversikt.py", label=t("presentation.exit"), icon=":material/close:")
 shown = in_work if area == ALL else [area]
 place = t("presentation.all_areas") if area == ALL else names[area]
+place_md = t("presentation.all_areas") if area == ALL else ui.plain(names[area])  # inside markdown
 
 
 def lead(text: str) -> None:
@@ -75,27 +75,27 @@ def measures_here():
 
 # --- Slides ---------------------------------------------------------------------------------------
 if slide == "intro":
-    st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place))
+    st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place_md))
     lead(t("presentation.intro_lead"))
     mine = measures_here()
-    grants = q("grants")
-    real = grants[~grants["illustrative"] & ~grants["derived"]]
+    grants = q("grant_summary")  # the same figure as Oversikt and Investeringer
     c1, c2, c3 = st.columns(3)
     c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
     c2.metric(f"{t('presentation.kpi_measures')} · {t('common.illustrative')}", len(mine), border=True)
-    c3.metric(t("presentation.kpi_grants"), ui.mnok(real["amount_nok"].sum()), border=True)
+    c3.metric(t("presentation.kpi_grants"), ui.mnok(grants["known_nok"]), border=True)
     lines = []
     for a in areas[areas["slug"].isin(shown)].itertuples():
-        lines.append(f"- **{a.name}** – {t('state.' + a.state).lower()}, {ui.period_text(a.start_year, a.end_year)}")
+        lines.append(f"- **{ui.plain(a.name)}** – {t('state.' + a.state).lower()}, "
+                     f"{ui.period_text(a.start_year, a.end_year)}")
     st.markdown("\n".join(lines))
-    footer(t("presentation.intro_source", first=int(real["year"].min()), last=int(real["year"].max())))
+    footer(t("presentation.intro_source", first=grants["first"], last=grants["last"]))
 
 elif slide.startswith("indicator:"):
     key = slide.split(":", 1)[1]
     info = meta.loc[key]
     name, unit, decimals = info[f"name_{lang()}"], info["unit"], int(info["decimals"])
     gaps = q("indicator_gaps", key, tuple(shown))
-    st.title(name)
+    st.title(ui.plain(name))
     if gaps.empty or gaps["value"].notna().sum() == 0:
         st.info(t("indicators.no_data"))
     else:
@@ -126,12 +126,13 @@ elif slide == "money":
     st.title(t("presentation.money_title"))
     scope = {"area_slugs": tuple(shown)}
     by_area = q("money_totals", "area", **scope)
-    budget, spent = int(by_area["budget_nok"].sum()), int(by_area["spent_nok"].sum())
+    total = q("investment_summary", **scope)
+    budget, spent = total["budget_nok"], total["spent_nok"]
     if by_area.empty or budget == 0:
         st.info(t("investments.no_projects"))
     else:
         caption = t("presentation.money_lead", budget=ui.mnok(budget), spent=ui.mnok(spent), place=place)
-        lead(caption)
+        lead(t("presentation.money_lead", budget=ui.mnok(budget), spent=ui.mnok(spent), place=place_md))
         by_area["label"] = by_area["area_name"]
         spec = money.budget_spent_spec(by_area, label="label", language=lang())
         amounts = ", ".join(f"{r.label} {ui.mnok(r.budget_nok)}" for r in by_area.itertuples())
@@ -142,7 +143,7 @@ elif slide == "measures":
     st.title(t("presentation.measures_title"))
     mine = measures_here()
     counts = mine["status"].value_counts()
-    lead(t("presentation.measures_lead", n=len(mine), place=place))
+    lead(t("presentation.measures_lead", n=len(mine), place=place_md))
     cols = st.columns(4)
     for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed"), strict=True):
         col.metric(ui.status_text(status), int(counts.get(status, 0)), border=True)
@@ -161,7 +162,8 @@ else:  # changes since the latest tertial report
         changes = q("status_changes_since", since.to_pydatetime())
         changes = changes[changes["measure_id"].isin(mine)] if not changes.empty else changes
         d = changes["direction"].value_counts() if not changes.empty else pd.Series(dtype=int)
-        lead(t("presentation.changes_lead", report=snaps.iloc[0]["name"], date=fmt.date(since, lang()), n=len(changes)))
+        lead(t("presentation.changes_lead", report=ui.plain(snaps.iloc[0]["name"]), date=fmt.date(since, lang()),
+               n=len(changes)))
         c1, c2, c3 = st.columns(3)
         c1.metric(t("presentation.better"), int(d.get("better", 0)), border=True)
         c2.metric(t("presentation.worse"), int(d.get("worse", 0)), border=True)

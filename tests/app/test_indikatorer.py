@@ -9,6 +9,7 @@ import altair as alt
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from components.ui import plain
 from omradesatsing import db, queries
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
@@ -48,7 +49,7 @@ def test_trend_has_areas_bergen_norway_target_and_measure_starts():
     body = text_of(at)
     # caption from the data, with the target for Loddefjord (32 % by 2026, an example target)
     assert ui("indicators.caption_target").split("{")[0] in body and "32,0\u00a0%" in body and "2026" in body
-    assert "Alle skal med!" in body and ui("indicators.contribution") in body
+    assert plain("Alle skal med!") in body and ui("indicators.contribution") in body  # stored text: escaped
     assert ui("indicators.caption_illustrative") in body
 
 

@@ -1,0 +1,68 @@
+"""The same figure is the same number on every page: totals shown on more than one page come from one
+core function (``queries.grant_summary``, ``queries.investment_summary``), and the pages, rendered as
+a user sees them, agree with each other and with the core."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from omradesatsing import db, formatting as fmt, queries
+from tests.app.conftest import assert_clean, open_page, text_of, ui
+
+pytestmark = pytest.mark.app
+
+
+def _metric(at, label: str) -> str:
+    values = [m.value for m in at.metric if m.label.startswith(label)]
+    assert values, (label, [m.label for m in at.metric])
+    return values[0]
+
+
+def test_grants_and_money_agree_across_pages():
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    grants = queries.grant_summary(engine)
+    money = queries.investment_summary(engine)
+    known = fmt.million_kroner(grants["known_nok"], 1, "nb")
+    budget = fmt.million_kroner(money["budget_nok"], 1, "nb")
+
+    overview = open_page("oversikt")
+    assert_clean(overview)
+    assert _metric(overview, ui("overview.kpi_grants")) == known
+    assert _metric(overview, ui("overview.kpi_budget")) == budget
+
+    investments = open_page("investeringer")
+    assert_clean(investments)
+    assert _metric(investments, ui("investments.kpi_budget")) == budget
+    assert _metric(investments, ui("investments.kpi_spent")) == fmt.million_kroner(money["spent_nok"], 1, "nb")
+    assert ui("investments.grants_caption").split("{real}")[1].split("{")[0] in text_of(investments)
+    assert f"{known} i publiserte tilskudd" in text_of(investments)
+
+    slides = open_page("presentasjon")
+    assert_clean(slides)
+    assert _metric(slides, ui("presentation.kpi_grants")) == known
+
+
+def test_the_known_grants_count_a_published_total_once():
+    """2020: 12.7 mill. kr published as a total and as its parts 5.0 + 7.7; the total is counted once."""
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    rows = queries.grants(engine)
+    known = rows[~rows["illustrative"] & rows["in_sums"]]
+    assert queries.grant_summary(engine)["known_nok"] == int(known["amount_nok"].sum())
+    assert not rows[~rows["in_sums"]].empty  # the seed has such a total, so the test can fail
+
+
+def test_the_trend_chart_has_its_source_and_period_under_it():
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    at = open_page("indikatorer")
+    assert_clean(at)
+    chosen = tuple(at.multiselect(key="ind_omrader").value)
+    indicator = at.selectbox(key="indikator").value
+    rows = queries.area_trend(engine, indicator, chosen)
+    rows = rows[rows["value"].notna() & ((rows["scope"] != "area") | rows["area_slug"].isin(chosen))]
+    period = ui("common.period").format(period=f"{int(rows['year'].min())}–{int(rows['year'].max())}")
+    source = ui("common.source").format(source=sorted(set(rows["source_title"].dropna()))[0])
+    assert [c.value for c in at.caption if c.value.startswith(source) and period in c.value], \
+        [c.value for c in at.caption]
+
