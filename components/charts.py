@@ -33,9 +33,12 @@ TEXT_COLOUR = "#262730"  # axis and legend text: Streamlit's body text colour (V
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
 
-AXIS = {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}
+# "aria": False: Vega describes axes and legends to screen readers in English ("X-axis titled … for a
+# linear scale"); each chart has a Norwegian text alternative instead (``altair(alt_text=…)``).
+AXIS = {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR,
+        "aria": False}
 LEGEND = {"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "orient": "bottom", "labelLimit": 400,
-          "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}
+          "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "aria": False}
 
 
 def configure(chart: alt.Chart) -> alt.Chart:

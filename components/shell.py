@@ -22,7 +22,7 @@ def ensure_frame() -> None:
     ``st.navigation``: the first direct link to ``/kart`` on a fresh server would run
     ``pages/kart.py`` on its own. Each page calls this first; in that legacy mode it switches the
     process to ``st.navigation`` mode and reruns, keeping the URL path and query string, so the run
-    starts again in ``app.py``. (STREAMLIT-NOTES §1.1.) The served entry (``asgi_app.py``) starts
+    starts again in ``app.py``. The served entry (``asgi_app.py``) starts
     the process in ``st.navigation`` mode, so there this is only a safety net; it matters for
     ``streamlit run app.py`` and AppTest.
     """
@@ -44,14 +44,67 @@ HEAD_CSS = """<style>
 #   and the outer <ul> loses it.
 # - <html lang> follows the language in the address (?lang=, bokmål without it) after a switch on the
 #   page; asgi_app.py sets it in the HTML from the first byte.
-HEAD_SCRIPT = """<script>
+# - Streamlit's own English words ("Skip to main content", the table toolbar, pickers; the catalogues'
+#   [frame] section) are shown in bokmål or nynorsk, in text and in aria-label/title/placeholder, as
+#   elements appear (WCAG 3.1.2).
+HEAD_SCRIPT = r"""<script>
 (() => {
   if (window.__omrFix) return;
   window.__omrFix = true;
   const langs = %s;
-  const fix = () => {
+  // Streamlit's own English words (the frame, tables, pickers) in the page's language.
+  const words = %s;
+  const ATTRS = ['aria-label', 'title', 'placeholder', 'aria-placeholder', 'alt'];
+  const rules = {};
+  const compiled = (lang) => {
+    if (rules[lang] || !words[lang]) return rules[lang];
+    const exact = new Map(), patterns = [];
+    for (const [en, local] of Object.entries(words[lang])) {
+      if (!en.includes('{')) { exact.set(en, local); continue; }
+      const names = [];
+      const source = en.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, n) => { names.push(n); return '(.*?)'; });
+      patterns.push([new RegExp('^' + source + '$', 's'), names, local]);
+    }
+    return (rules[lang] = {exact, patterns});
+  };
+  const say = (text, r) => {
+    const bare = text.trim();
+    if (!bare) return null;
+    const hit = r.exact.get(bare);
+    if (hit !== undefined) return text.replace(bare, hit);
+    for (const [re, names, local] of r.patterns) {
+      const m = bare.match(re);
+      if (m) return text.replace(bare, names.reduce((out, n, i) => out.replace('{' + n + '}', m[i + 1]), local));
+    }
+    return null;
+  };
+  const translate = (root, r) => {
+    if (!r || !root) return;
+    if (root.nodeType === Node.TEXT_NODE) {
+      const local = say(root.nodeValue, r);
+      if (local !== null && local !== root.nodeValue) root.nodeValue = local;
+      return;
+    }
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      for (const a of ATTRS) {
+        const v = el.getAttribute(a);
+        const local = v && say(v, r);
+        if (local && local !== v) el.setAttribute(a, local);
+      }
+    }
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const local = say(n.nodeValue, r);
+      if (local !== null && local !== n.nodeValue) n.nodeValue = local;
+    }
+  };
+  const pageLang = () => {
     const wanted = new URLSearchParams(location.search).get('lang');
-    const lang = langs.includes(wanted) ? wanted : langs[0];
+    return langs.includes(wanted) ? wanted : langs[0];
+  };
+  const fix = () => {
+    const lang = pageLang();
     if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     const ul = document.querySelector('[data-testid="stSidebarNavItems"]');
     if (!ul) return;
@@ -72,10 +125,27 @@ HEAD_SCRIPT = """<script>
     history[method] = function (...args) { const result = original.apply(this, args); fix(); return result; };
   }
   window.addEventListener('popstate', fix);
-  const start = () => { fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true}); };
+  const changed = (records) => {
+    fix();
+    const r = compiled(pageLang());
+    if (!r) return;
+    for (const rec of records) {
+      if (rec.type === 'childList') rec.addedNodes.forEach((n) => translate(n, r));
+      else if (rec.type === 'characterData') translate(rec.target, r);
+      else translate(rec.target, r);
+    }
+  };
+  const start = () => {
+    fix();
+    translate(document.body, compiled(pageLang()));
+    new MutationObserver(changed).observe(document.body, {childList: true, subtree: true, characterData: true,
+                                                          attributes: true, attributeFilter: ATTRS});
+  };
   if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
-</script>""" % json.dumps(list(LANGS))
+</script>""" % (json.dumps(list(LANGS)), json.dumps(
+    {lang: {key.removeprefix("frame."): text for key, text in catalogue(lang).items() if key.startswith("frame.")}
+     for lang in LANGS if lang != "en"}, ensure_ascii=False))
 
 # asgi_app.py serves HEAD_CSS and HEAD_SCRIPT in the page's <head> and sets this: then they are no
 # elements, which every rerun would send and the browser redraw. A run without the served entry

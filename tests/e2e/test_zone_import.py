@@ -68,7 +68,7 @@ def _expect_refused_chip(page, name: str, why, shot: str) -> None:
 
 
 def _remove(page, name: str) -> None:
-    page.get_by_role("button", name=f"Remove {name}").click()
+    page.get_by_role("button", name=ui("frame.Remove {a}").format(a=name)).click()
     wait_for_app_run(page)
 
 
@@ -148,7 +148,8 @@ def test_wrong_type_not_geojson_and_over_the_limit_are_refused(store_file, tmp_p
         # 1. another type: the browser refuses it before sending. The file's chip is marked invalid
         #    and says why on hover (Streamlit's own words, in English); the page gets nothing.
         _upload(page, "soner.csv", b"navn,kode\nLoddefjord,1\n", "text/csv")
-        _expect_refused_chip(page, "soner.csv", "text/csv files are not allowed.", "admin-import-wrong-type-1280x720")
+        _expect_refused_chip(page, "soner.csv", ui("frame.{a} files are not allowed.").format(a="text/csv"),
+                             "admin-import-wrong-type-1280x720")
         expect(page.get_by_role("heading", name=ui("zone_import.preview_heading"))).to_have_count(0)
         _remove(page, "soner.csv")
         assert _served_state(server) == (0, 0)
@@ -172,7 +173,7 @@ def test_wrong_type_not_geojson_and_over_the_limit_are_refused(store_file, tmp_p
         big = json.dumps(doc).encode()
         assert len(big) > 1024 * 1024
         _upload(page, "stor.geojson", big)
-        _expect_refused_chip(page, "stor.geojson", re.compile(r"^File must be 1(\.0)? ?MB or smaller\.$"),
+        _expect_refused_chip(page, "stor.geojson", re.compile(r"^Fila må være 1(\.0)? ?MB eller mindre\.$"),
                              "admin-import-too-big-1280x720")
         expect(page.get_by_role("heading", name=ui("zone_import.preview_heading"))).to_have_count(0)
         expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
