@@ -106,6 +106,13 @@ else:
     alt = t("map.alt", indicator=name, year=year,
             high=f"{ranked.iloc[-1]['zone_name']} {shown(ranked.iloc[-1]['value'])}",
             low=f"{ranked.iloc[0]['zone_name']} {shown(ranked.iloc[0]['value'])}")
+# A screen reader cannot read the canvas: the text alternative also names the programme areas drawn and
+# the colour classes (as the legend beside the map does).
+if "areas" in layers:
+    alt += " " + t("map.alt_areas", areas=", ".join(q("areas")["name"]))
+if "zones" in layers and data["legend"]:
+    alt += " " + t("map.alt_classes", classes="; ".join(
+        f"{r['label']}: {t('map.zones_count', n=r['count'])}" for r in data["legend"]))
 
 left, right = st.columns([3, 1.3])
 with left:

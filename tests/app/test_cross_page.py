@@ -66,3 +66,13 @@ def test_the_trend_chart_has_its_source_and_period_under_it():
     assert [c.value for c in at.caption if c.value.startswith(source) and period in c.value], \
         [c.value for c in at.caption]
 
+
+def test_the_map_names_the_programme_areas_and_classes_in_words():
+    """The canvas cannot be read by a screen reader: its text alternative lists what it shows."""
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    at = open_page("kart")
+    assert_clean(at)
+    alt = at.get("deck_gl_json_chart")[0].proto.alt
+    for name in queries.areas(engine)["name"]:
+        assert name in alt, name
+    assert ui("map.alt_classes").split("{")[0] in alt
