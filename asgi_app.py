@@ -4,7 +4,7 @@ it is in (``<html lang="nb">``), from the first byte a screen reader sees.
 Streamlit 1.67 always serves ``<html lang="en">`` and has no setting for it (WCAG 3.1.1). This small
 ASGI middleware rewrites the attribute in every HTML response, taking the language from the
 ``?lang=`` in the address (nb by default); a script in the head (components/shell.py) keeps it
-right when the language is switched on the page. Verified recipe: ../shared/recipes/oidc-login-and-html-lang.md, part B.
+right when the language is switched on the page.
 
 It also adds ``<link rel="modulepreload">`` for the bundles of the requested chart page's elements
 (Vega-Lite charts, deck.gl on Kart, and the widgets and tables around them). Streamlit loads them

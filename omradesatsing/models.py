@@ -2,7 +2,7 @@
 
 Runs unchanged on SQLite and PostgreSQL: geometry is GeoJSON in a JSON column (no PostGIS),
 money is whole kroner in BIGINT, and every figure carries a source and an *illustrative* flag.
-Names follow the glossary in DOMAIN.md.
+Names follow the glossary in docs/ARKITEKTUR.md (satsingsområde → Area, levekårssone → Zone …).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ import datetime as dt
 from omradesatsing.models import MEASURE_STATUSES
 
 # The indicators the programme leads with (Investeringer's per-inhabitant table, the presentation):
-# the three with published area figures and a place in the programme's goals (DOMAIN.md).
+# the three with published area figures and a place in the programme's goals (drop-out, low income,
+# unemployment: docs/ARKITEKTUR.md, «The programme»).
 HEADLINE_INDICATORS = ("low_income_children", "not_completed_upper_secondary", "unemployment")
 
 # How good a status is, for "better"/"worse" between two reports. Not started and completed are

@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 * ``db_url``: a fresh, empty database per test, once on SQLite and once on a real, throwaway
-  PostgreSQL server started on 127.0.0.1 (recipe: shared/recipes/postgres-in-tests.md §2c).
+  PostgreSQL server started on 127.0.0.1 (``initdb`` + ``pg_ctl`` in a temporary folder, as the
+  ``postgres`` OS user when the tests run as root).
   With ``CI`` set, a missing PostgreSQL is a failure, not a skip.
 * ``seeded_store``: one migrated and seeded database per backend, shared by read-only tests.
 * ``seeded_sqlite_url``: one seeded SQLite file for AppTest and the browser tests.
