@@ -78,25 +78,26 @@ HEAD_SCRIPT = r"""<script>
     }
     return null;
   };
+  const textNode = (n, r) => {
+    const local = say(n.nodeValue, r);
+    if (local !== null && local !== n.nodeValue) n.nodeValue = local;
+  };
+  const attribute = (el, a, r) => {
+    const v = el.getAttribute(a);
+    const local = v && say(v, r);
+    if (local && local !== v) el.setAttribute(a, local);
+  };
+  // Charts (SVG, canvas) hold no words of Streamlit's: their subtrees, often thousands of nodes, are skipped.
+  const skip = {acceptNode: (n) => (n.nodeName === 'svg' || n.nodeName === 'CANVAS' || n.nodeName === 'SCRIPT'
+                                    || n.nodeName === 'STYLE') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT};
   const translate = (root, r) => {
     if (!r || !root) return;
-    if (root.nodeType === Node.TEXT_NODE) {
-      const local = say(root.nodeValue, r);
-      if (local !== null && local !== root.nodeValue) root.nodeValue = local;
-      return;
-    }
-    if (root.nodeType !== Node.ELEMENT_NODE) return;
-    for (const el of [root, ...root.querySelectorAll('*')]) {
-      for (const a of ATTRS) {
-        const v = el.getAttribute(a);
-        const local = v && say(v, r);
-        if (local && local !== v) el.setAttribute(a, local);
-      }
-    }
-    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      const local = say(n.nodeValue, r);
-      if (local !== null && local !== n.nodeValue) n.nodeValue = local;
+    if (root.nodeType === Node.TEXT_NODE) return textNode(root, r);
+    if (root.nodeType !== Node.ELEMENT_NODE || skip.acceptNode(root) === NodeFilter.FILTER_REJECT) return;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, skip);
+    for (let n = root; n; n = walk.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) textNode(n, r);
+      else if (n.hasAttributes()) for (const a of ATTRS) attribute(n, a, r);
     }
   };
   const pageLang = () => {
@@ -131,8 +132,8 @@ HEAD_SCRIPT = r"""<script>
     if (!r) return;
     for (const rec of records) {
       if (rec.type === 'childList') rec.addedNodes.forEach((n) => translate(n, r));
-      else if (rec.type === 'characterData') translate(rec.target, r);
-      else translate(rec.target, r);
+      else if (rec.type === 'characterData') textNode(rec.target, r);
+      else attribute(rec.target, rec.attributeName, r);  // only the attribute that changed
     }
   };
   const start = () => {
