@@ -192,12 +192,6 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
     # The version when the form was first shown, not when it is submitted (see components/forms.py).
     opened = forms.opened_version("investment", current_id, c["version"]) if editing else None
     stale_key = f"investment_stale_{base}"
-    if stale_key in st.session_state:
-        st.error(st.session_state[stale_key], icon=":material/sync_problem:")
-        if st.button(t("investments.reload"), key=f"pf_reload_{base}", icon=":material/refresh:"):
-            _clear_form(base)
-            forms.forget("investment", current_id)
-            st.rerun()
     with st.expander(title, expanded=editing), st.form(f"project_form_{suffix}"):
         name = st.text_input(t("cols.project"), value=c.get("name", ""), max_chars=300, key=f"pf_name_{suffix}")
         a1, a2, a3 = st.columns(3)
@@ -234,6 +228,12 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
         illustrative = st.checkbox(t("investments.form_illustrative"), value=bool(c.get("illustrative", False)),
                                    key=f"pf_illustrative_{suffix}")
         submitted = st.form_submit_button(t("investments.form_save"), type="primary", key=f"pf_save_{suffix}")
+    if stale_key in st.session_state:  # under the button the editor just pressed, where they look
+        st.error(st.session_state[stale_key], icon=":material/sync_problem:")
+        if st.button(t("investments.reload"), key=f"pf_reload_{base}", icon=":material/refresh:"):
+            _clear_form(base)
+            forms.forget("investment", current_id)
+            st.rerun()
     if not submitted:
         return
     data = {"name": name, "area_slug": area, "category": category, "funding_source": funding, "budget_nok": budget,
