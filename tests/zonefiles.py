@@ -3,7 +3,9 @@ in data/bergen-delomraader.geojson, so nothing binary is committed."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import geopandas as gpd
 from shapely.geometry import box, shape
@@ -54,3 +56,12 @@ def many_features_geojson(n: int, names: list[str], *, vertices: int = 5, radius
     doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
            "features": features}
     return json.dumps(doc, separators=(",", ":")).encode("utf-8")
+
+
+def zip_with(files: dict[str, bytes]) -> bytes:
+    """A zip file made in memory from ``{name: content}`` (e.g. a Shapefile's parts)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, content in files.items():
+            z.writestr(name, content)
+    return buf.getvalue()

@@ -32,6 +32,7 @@ from omradesatsing.models import (
     Zone,
 )
 from omradesatsing.permissions import ANONYMOUS, Actor, PermissionDenied
+from tests.zonefiles import zip_with
 
 ADMIN = Actor("ola", "admin", "Ola")
 EDITOR = Actor("kari", "editor", "Kari", frozenset({"solheim"}))
@@ -348,26 +349,18 @@ def test_a_failure_while_writing_rolls_everything_back(store, monkeypatch):
 
 # --- types and sizes -----------------------------------------------------------------------------
 
-def _zip_with(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, content in files.items():
-            z.writestr(name, content)
-    return buf.getvalue()
-
-
 WRONG = [
     ("soner.csv", b"navn,kode\nLoddefjord,1\n", "soner.csv: filtypen «.csv» kan ikke importeres"),
     ("soner", b'{"type": "FeatureCollection", "features": []}', "soner: filtypen uten filendelse kan ikke importeres"),
     ("soner.geojson", b"dette er ikke JSON", "soner.geojson: innholdet er ikke gyldig JSON (linje 1, tegn 1)"),
-    ("soner.geojson", _zip_with({"a.txt": b"x"}), "soner.geojson: innholdet er ikke tekst (UTF-8)"),
+    ("soner.geojson", zip_with({"a.txt": b"x"}), "soner.geojson: innholdet er ikke tekst (UTF-8)"),
     ("soner.json", b'{"navn": "Loddefjord"}', "soner.json: fila er JSON, men ikke GeoJSON"),
     ("soner.geojson", b'{"type": "FeatureCollection", "features": []}', "soner.geojson: fila har ingen objekter"),
     ("soner.zip", b'{"type": "FeatureCollection"}', "soner.zip: innholdet er ikke en zip-fil"),
-    ("soner.zip", _zip_with({"les-meg.txt": b"hei"}), "soner.zip: zip-fila inneholder ingen Shapefile (.shp)"),
-    ("soner.zip", _zip_with({"a.shp": b"x", "a.shx": b"x", "a.dbf": b"x", "b.shp": b"x"}),
+    ("soner.zip", zip_with({"les-meg.txt": b"hei"}), "soner.zip: zip-fila inneholder ingen Shapefile (.shp)"),
+    ("soner.zip", zip_with({"a.shp": b"x", "a.shx": b"x", "a.dbf": b"x", "b.shp": b"x"}),
      "soner.zip: zip-fila inneholder flere Shapefiler (a.shp, b.shp)"),
-    ("soner.zip", _zip_with({"a.shp": b"not a shapefile", "a.shx": b"x", "a.dbf": b"x"}),
+    ("soner.zip", zip_with({"a.shp": b"not a shapefile", "a.shx": b"x", "a.dbf": b"x"}),
      "soner.zip: a.shp er ikke en Shapefile"),
     ("soner.geojson", b"", "soner.geojson: fila er tom"),
 ]

@@ -23,7 +23,7 @@ from omradesatsing import auth, cli, importers
 from omradesatsing.importers import ZoneFileError
 from tests.core import test_importers
 from tests.core.test_importers import ADMIN, _geojson_bytes, _lks_file, _snapshot
-from tests.zonefiles import many_features_geojson
+from tests.zonefiles import many_features_geojson, zip_with
 
 store = test_importers.store  # the fixture: a store with delområder, levekårssoner and grunnkretser
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -189,14 +189,6 @@ def _deep() -> bytes:
     return json.dumps(doc).encode().replace(b'"__X__"', b"[" * 200_000 + b"]" * 200_000)
 
 
-def _zip_with(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, content in files.items():
-            z.writestr(name, content)
-    return buf.getvalue()
-
-
 NOT_FINITE = r"^soner.geojson, objekt 2: geometrien har koordinater som ikke er tall \(NaN eller uendelig\)"
 CRASHERS = [
     # (id, file name, content, inspect_file refuses it too, message)
@@ -207,10 +199,10 @@ CRASHERS = [
     ("1e999", "soner.geojson", _with_coordinate("1e999"), True, NOT_FINITE),
     ("nested-200000", "soner.geojson", _deep(), True,
      r"^soner.geojson, objekt 2: innholdet er nestet for dypt"),
-    ("junk-shp", "soner.zip", _zip_with({"a.shp": importers.SHP_MAGIC + b"\0" * 200, "a.shx": b"x" * 100,
+    ("junk-shp", "soner.zip", zip_with({"a.shp": importers.SHP_MAGIC + b"\0" * 200, "a.shx": b"x" * 100,
                                         "a.dbf": b"y" * 100, "a.prj": PRJ_25832}), True,
      r"^soner.zip: a.shp kan ikke leses som Shapefile \(innholdet er skadet eller har feil format\)"),
-    ("junk-shp-bytes", "soner.zip", _zip_with({"a.shp": importers.SHP_MAGIC + bytes(range(256)) * 4,
+    ("junk-shp-bytes", "soner.zip", zip_with({"a.shp": importers.SHP_MAGIC + bytes(range(256)) * 4,
                                               "a.shx": bytes(range(256)), "a.dbf": bytes(range(256))}), True,
      r"^soner.zip: a.shp kan ikke leses som Shapefile \(innholdet er skadet eller har feil format\)"),
 ]
