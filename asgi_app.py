@@ -130,7 +130,7 @@ _LATER_SCRIPT = ("""<script>(() => {
     clearInterval(wait);
     setTimeout(() => (window.requestIdleCallback || setTimeout)(add, {timeout: 3000}), 300);
   }, 200);
-})();</script>""" % (json.dumps(_LATER), json.dumps(_ENTRIES))).encode()
+})();</script>""" % (json.dumps(_LATER), json.dumps(_ENTRIES))).encode()  # noqa: UP031 (JavaScript is full of braces)
 
 
 def preload_for(path: str) -> bytes:

@@ -13,8 +13,8 @@ import streamlit as st
 
 from components import charts
 from components.charts import FONT_SIZE, PALETTE, configure
-from components.i18n import lang, t
 from components.data import q
+from components.i18n import lang, t
 from omradesatsing import formatting as fmt, profiles
 
 BERGEN_COLOUR = "#000000"

@@ -15,14 +15,13 @@ import html
 import json
 
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from components import ui
 from components.data import TTL_SECONDS, q, store_key
 from components.i18n import lang, t, tr
-from omradesatsing import choropleth, config, geo
-from omradesatsing import formatting as fmt
+from omradesatsing import choropleth, config, formatting as fmt, geo
 
 LAYERS = ("zones", "areas", "bydeler", "investments")
 MAP_HEIGHT = 440

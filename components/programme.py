@@ -13,8 +13,7 @@ from components import forms, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
-from omradesatsing import commands, programme
-from omradesatsing import formatting as fmt
+from omradesatsing import commands, formatting as fmt, programme
 from omradesatsing.models import MEASURE_STATUSES
 from omradesatsing.permissions import Actor, PermissionDenied, has_role, may_edit_area
 

@@ -144,7 +144,7 @@ HEAD_SCRIPT = r"""<script>
   };
   if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
-</script>""" % (json.dumps(list(LANGS)), json.dumps(
+</script>""" % (json.dumps(list(LANGS)), json.dumps(  # noqa: UP031 (JavaScript is full of braces)
     {lang: {key.removeprefix("frame."): text for key, text in catalogue(lang).items() if key.startswith("frame.")}
      for lang in LANGS if lang != "en"}, ensure_ascii=False))
 

@@ -47,9 +47,9 @@ from shapely.ops import unary_union
 from sqlalchemy import Engine, select
 
 from omradesatsing import db, geo
+from omradesatsing.auth import current_actor
 from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.models import AuditEntry, Source, Zone, utcnow
-from omradesatsing.auth import current_actor
 from omradesatsing.permissions import Actor, require_role
 from omradesatsing.seed import slugify
 

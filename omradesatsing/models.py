@@ -25,8 +25,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true as sa_true,  # a server default for booleans on both backends
 )
-from sqlalchemy import true as sa_true  # noqa: I001 (server default for booleans on both backends)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names, so Alembic migrations work the same on SQLite (batch mode) and PostgreSQL.

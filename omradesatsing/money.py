@@ -26,8 +26,8 @@ def per_inhabitant_table(totals: pd.DataFrame) -> pd.DataFrame:
     summed population (a weighted average), not the mean of the per-area figures.
     """
     out = totals.copy()
-    out["budget_per_inhabitant"] = [per_inhabitant(b, p) for b, p in zip(out["budget_nok"], out["population"])]
-    out["spent_per_inhabitant"] = [per_inhabitant(s, p) for s, p in zip(out["spent_nok"], out["population"])]
+    out["budget_per_inhabitant"] = [per_inhabitant(b, p) for b, p in zip(out["budget_nok"], out["population"], strict=True)]
+    out["spent_per_inhabitant"] = [per_inhabitant(s, p) for s, p in zip(out["spent_nok"], out["population"], strict=True)]
     out["illustrative"] = out["any_illustrative"].astype(bool) | out["population_illustrative"].astype(bool)
     with_pop = out[out["population"].notna() & (out["population"] > 0)]
     total = {

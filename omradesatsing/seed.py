@@ -563,7 +563,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
     for spec in INDICATORS:
         ind = indicators[spec.key]
         rng = random.Random(f"city-{spec.key}")
-        for year, v in zip(YEARS, _anchored(_series(spec, 0.3, rng, None), "city", spec.key, published_points)):
+        for year, v in zip(YEARS, _anchored(_series(spec, 0.3, rng, None), "city", spec.key, published_points), strict=True):
             if ("city", spec.key, year) in published_points:
                 continue
             s.add(IndicatorValue(indicator_id=ind.id, scope="city", year=year, period=str(year),
@@ -572,7 +572,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
             if level != "delomraade":
                 continue
             rng = random.Random(f"zone-{code}-{spec.key}")
-            for year, v in zip(YEARS, _series(spec, DEPRIVATION.get(code, 0.3), rng, None)):
+            for year, v in zip(YEARS, _series(spec, DEPRIVATION.get(code, 0.3), rng, None), strict=True):
                 s.add(IndicatorValue(indicator_id=ind.id, scope="zone", zone_id=zone.id, year=year,
                                      period=str(year), source_id=ill.id, illustrative=True,
                                      **_value_row(spec, v, zone.population, rng)))
@@ -580,7 +580,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
             rng = random.Random(f"area-{slug}-{spec.key}")
             series = _anchored(_series(spec, AREA_DEPRIVATION[slug], rng, area.start_year), slug, spec.key,
                                published_points)
-            for year, v in zip(YEARS, series):
+            for year, v in zip(YEARS, series, strict=True):
                 if (slug, spec.key, year) in published_points:
                     continue
                 s.add(IndicatorValue(indicator_id=ind.id, scope="area", area_id=area.id, year=year,
@@ -596,7 +596,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
                 rng = random.Random(f"krets-{zone.code}-{spec.key}")
                 share = delo.population // max(len(kretser), 1)
                 pop = int(share * rng.uniform(0.4, 1.6))
-                for year, v in list(zip(YEARS, _series(spec, DEPRIVATION[delo_code], rng, None)))[-3:]:
+                for year, v in list(zip(YEARS, _series(spec, DEPRIVATION[delo_code], rng, None), strict=True))[-3:]:
                     s.add(IndicatorValue(indicator_id=indicators[spec.key].id, scope="zone", zone_id=zone.id,
                                          year=year, period=str(year), source_id=ill.id, illustrative=True,
                                          **_value_row(spec, v * rng.uniform(0.6, 1.4), pop, rng)))
@@ -604,7 +604,7 @@ def _seed_indicators(ctx: Ctx, zones: dict, areas: dict[str, Area]) -> dict[str,
     # Norway, for the one indicator where the city figure is published "same as Norway": example only.
     ind = indicators["not_completed_upper_secondary"]
     rng = random.Random("country")
-    for year, v in zip(YEARS, _series(INDICATORS[0], 0.28, rng, None)):
+    for year, v in zip(YEARS, _series(INDICATORS[0], 0.28, rng, None), strict=True):
         s.add(IndicatorValue(indicator_id=ind.id, scope="country", year=year, period=str(year), value=round(v, 1),
                              source_id=ill.id, illustrative=True))
 
@@ -735,7 +735,7 @@ def _seed_programme(ctx: Ctx, areas: dict[str, Area], indicators: dict[str, Indi
 
     measures = []
     histories: dict[int, list[tuple]] = {}
-    for i, (sub, name, desc, area_slugs, unit, start, end, real, ind_keys, url) in enumerate(MEASURES):
+    for sub, name, desc, area_slugs, unit, start, end, real, ind_keys, url in MEASURES:
         rng = random.Random(f"measure-{name}")
         if url:
             src = ctx.source(f"bk-side-{slugify(url)[-40:]}", title=_page_title(url),

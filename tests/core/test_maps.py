@@ -12,7 +12,6 @@ import pytest
 
 from omradesatsing import choropleth, config, db, geo, queries
 
-
 # --- classes and colours ----------------------------------------------------------------------
 
 def test_quantile_classes_put_equal_numbers_in_each_class():
