@@ -154,7 +154,7 @@ def investment_points(investments, language: str) -> list[dict]:
         lines = [r.name,
                  f"{fmt.million_kroner(int(r.budget_nok), 1, language)} · {tr(language, 'category.' + r.category)}",
                  f"{tr(language, 'investment_status.' + r.status)} · {ui.period_text(r.start_year, r.end_year)}"]
-        if photo_file(r.photo_before) or photo_file(r.photo_after):
+        if config.media_path(r.photo_before) or config.media_path(r.photo_after):
             lines.append(tr(language, "map.tip_photo"))
         if r.illustrative:
             lines.append(tr(language, "common.illustrative"))
@@ -282,14 +282,6 @@ def project_facts(r) -> None:
     ui.caption_source(r["source_title"])
 
 
-def photo_file(ref):
-    """The photo's file in the media folder, or None: a web address (an old row may still hold one),
-    a missing file or a path out of the folder is no photo. The app never fetches or links to another host."""
-    if not isinstance(ref, str) or not ref.strip() or ":" in ref:  # https://…, //host, data:…: never
-        return None
-    return config.media_path(ref.strip())
-
-
 def photos(r) -> None:
     """Before and after: a file in the media folder is shown (served by this app); anything else,
     a web address too, is the neutral placeholder (no image or link from another host)."""
@@ -297,7 +289,7 @@ def photos(r) -> None:
     for col, (label, ref) in zip(cols, ((t("map.photo_before"), r["photo_before"]),
                                         (t("map.photo_after"), r["photo_after"])), strict=True):
         with col:
-            path = photo_file(ref)
+            path = config.media_path(ref)
             if path is not None:
                 st.image(str(path), caption=label)
             else:

@@ -75,12 +75,14 @@ MEDIA_DIR = DATA_DIR / "media"
 def media_path(ref: str | None) -> Path | None:
     """A photo in the store's media folder (``data/media``), or None when it is missing.
 
-    Only files inside the folder are served; URLs are not fetched (the app must work offline).
+    Only files inside the folder are served: a web address (``https://…``, ``//host``, ``data:…``; an
+    old row may still hold one), a path out of the folder or a missing file is no photo. Nothing is
+    fetched from another host (the app must work offline, and a visitor's address must not leak).
     """
-    if not ref or not isinstance(ref, str) or "://" in ref:
+    if not isinstance(ref, str) or not ref.strip() or ":" in ref:
         return None
     folder = Path(os.environ.get("OMRADESATSING_MEDIA_DIR") or MEDIA_DIR).resolve()
-    path = (folder / ref).resolve()
+    path = (folder / ref.strip()).resolve()
     if folder not in path.parents or not path.is_file():
         return None
     return path
