@@ -257,7 +257,7 @@ class StaticBundles:
 # once when the server starts and their objects then moved out of the collector's reach
 # (gc.freeze); the collection after a run only looks at what the sessions made (docs/PERFORMANCE.md).
 _STARTUP_MODULES = ("numpy", "pandas", "pyarrow", "altair", "pydeck", "geopandas", "shapely", "mapclassify",
-                    "sqlalchemy", "babel.numbers", "babel.dates", "pymannkendall", "omradesatsing.queries",
+                    "sqlalchemy", "babel.numbers", "babel.dates", "pymannkendall", "omradesatsing.read",
                     "omradesatsing.commands", "omradesatsing.choropleth", "omradesatsing.geo",
                     "omradesatsing.profiles", "omradesatsing.stats", "omradesatsing.importers")
 

@@ -1,6 +1,6 @@
 """Indicator views: the trend chart with references, targets and measure starts, the spine chart
 (area profile), the gap table and the plain-language captions. Numbers come from the core
-(``queries.indicator_gaps`` / ``area_overview``); this module only draws and words them.
+(``read.indicators.indicator_gaps`` / ``area_overview``); this module only draws and words them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from components import charts
 from components.charts import FONT_SIZE, PALETTE, configure
 from components.data import q
 from components.i18n import lang, t
-from omradesatsing import formatting as fmt, profiles
+from omradesatsing import formatting as fmt, profiles, read
 
 BERGEN_COLOUR = "#000000"
 NORWAY_COLOUR = "#666666"
@@ -29,13 +29,13 @@ TREND_ARROW = {"increasing": "↑", "decreasing": "↓"}
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def area_overview(store: tuple, slug: str, level: str, language: str) -> pd.DataFrame:
-    """``queries.area_overview`` from two cached reads: the area's gap rows, and the zone ranges per
+def area_overview(slug: str, level: str, language: str) -> pd.DataFrame:
+    """``read.indicators.area_overview`` from two cached reads: the area's gap rows, and the zone ranges per
     level and year (shared by every area, so switching the profile area does not reread the zones).
-    Cached per store, area, level and language (``store`` is ``data.store_key()``)."""
-    gaps = q("area_gaps", slug, language)
+    Cached per area, level and language."""
+    gaps = q(read.indicators.area_gaps, slug, language)
     years = sorted(int(y) for y in gaps["year"].unique()) if not gaps.empty else []
-    frames = [q("zone_ranges", level, y) for y in years]
+    frames = [q(read.indicators.zone_ranges, level, y) for y in years]
     frames = [f for f in frames if not f.empty]
     ranges = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(profiles.RANGE_COLUMNS))
     return profiles.with_zone_ranges(gaps, ranges)
@@ -64,20 +64,20 @@ def fractional_year(day) -> float:
 def trend_inputs(indicator: str, chosen: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """What the trend shows, from cached reads: the series rows (the chosen areas, Bergen, Norway, with
     a display name each), the chosen areas' targets and the measures aimed at the indicator."""
-    rows = q("area_trend", indicator, chosen).copy()
+    rows = q(read.indicators.area_trend, indicator, chosen).copy()
     rows = rows[(rows["scope"] != "area") | rows["area_slug"].isin(chosen)]
     rows["series"] = rows["area_name"].where(rows["scope"] == "area",
                                              rows["scope"].map({"city": t("indicators.bergen"),
                                                                 "country": t("indicators.norway")}))
-    targets = q("targets", indicator)
+    targets = q(read.indicators.targets, indicator)
     targets = targets[targets["area_slug"].isin(chosen)]
-    return rows, targets, q("indicator_measures", indicator, chosen)
+    return rows, targets, q(read.indicators.indicator_measures, indicator, chosen)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def trend_spec(store: tuple, indicator: str, chosen: tuple[str, ...], *, unit: str, decimals: int, unit_label: str,
+def trend_spec(indicator: str, chosen: tuple[str, ...], *, unit: str, decimals: int, unit_label: str,
                show_ci: bool, language: str) -> dict:
-    """``trend_chart`` of ``trend_inputs`` as a Vega-Lite spec, cached per store, choice and language.
+    """``trend_chart`` of ``trend_inputs`` as a Vega-Lite spec, cached per choice and language.
     Keyed on these small arguments rather than the data frames: hashing the frames cost ~20 ms a rerun."""
     rows, targets, measures = trend_inputs(indicator, chosen)
     return trend_chart(rows, unit=unit, decimals=decimals, unit_label=unit_label, targets=targets,
@@ -85,9 +85,9 @@ def trend_spec(store: tuple, indicator: str, chosen: tuple[str, ...], *, unit: s
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def spine_spec(store: tuple, slug: str, level: str, language: str) -> dict:
-    """``spine_chart`` of ``area_overview`` as a Vega-Lite spec, cached per store, area, level and language."""
-    return charts.spec_of(spine_chart(area_overview(store, slug, level, language)))
+def spine_spec(slug: str, level: str, language: str) -> dict:
+    """``spine_chart`` of ``area_overview`` as a Vega-Lite spec, cached per area, level and language."""
+    return charts.spec_of(spine_chart(area_overview(slug, level, language)))
 
 
 def trend_chart(rows: pd.DataFrame, *, unit: str, decimals: int, unit_label: str, targets: pd.DataFrame,
@@ -245,15 +245,15 @@ def change_words(change, certainty: str, since_year, unit: str, decimals: int) -
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def gap_table(store: tuple, indicator: str, chosen: tuple[str, ...], language: str) -> pd.DataFrame:
-    """``gap_display`` of one indicator's gap rows for the chosen areas, cached per store, choice and language."""
-    return gap_display(q("indicator_gaps", indicator, chosen), first="area")
+def gap_table(indicator: str, chosen: tuple[str, ...], language: str) -> pd.DataFrame:
+    """``gap_display`` of one indicator's gap rows for the chosen areas, cached per choice and language."""
+    return gap_display(q(read.indicators.indicator_gaps, indicator, chosen), first="area")
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def profile_table(store: tuple, slug: str, level: str, language: str) -> pd.DataFrame:
-    """``gap_display`` of one area's profile (every indicator), cached per store, area, level and language."""
-    return gap_display(area_overview(store, slug, level, language), first="indicator")
+def profile_table(slug: str, level: str, language: str) -> pd.DataFrame:
+    """``gap_display`` of one area's profile (every indicator), cached per area, level and language."""
+    return gap_display(area_overview(slug, level, language), first="indicator")
 
 
 def gap_display(gaps: pd.DataFrame, *, first: str) -> pd.DataFrame:

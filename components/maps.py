@@ -4,7 +4,7 @@
 (``map_style=None`` still fetches Carto's tiles). An online basemap is a MapLibre style passed as a ``data:`` URL
 (``omradesatsing.geo.basemap_style_url``); MapLibre shows its attribution on the map.
 
-Everything heavy is cached per (store, level, indicator, year, scheme, language): simplified
+Everything heavy is cached per (level, indicator, year, scheme, language; one store per process): simplified
 geometry, classes, colours and tooltips are not rebuilt on a rerun that only changes the
 selection or the layers.
 """
@@ -19,9 +19,9 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 from components import ui
-from components.data import TTL_SECONDS, q, store_key
+from components.data import TTL_SECONDS, q
 from components.i18n import lang, t, tr
-from omradesatsing import choropleth, config, formatting as fmt, geo
+from omradesatsing import choropleth, config, formatting as fmt, geo, read
 
 LAYERS = ("zones", "areas", "bydeler", "investments")
 MAP_HEIGHT = 440
@@ -65,23 +65,22 @@ def classes_legend(classes: choropleth.Classes, unit: str, decimals: int, langua
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
-def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme: str, language: str) -> dict:
+def choropleth_data(level: str, indicator: str, year: int, scheme: str, language: str) -> dict:
     """Zones with colour and tooltip for one indicator and year; legend, table and Bergen's value.
 
-    Suppressed values never reach this function (``queries`` hides them), so nothing here can
+    Suppressed values never reach this function (``read.indicators`` hides them), so nothing here can
     send them to the browser.
     """
-    del store  # part of the cache key: one entry per store and suppression threshold
-    meta = q("indicators").set_index("key").loc[indicator]
+    meta = q(read.indicators.indicators).set_index("key").loc[indicator]
     unit, decimals, better_high = meta["unit"], int(meta["decimals"]), bool(meta["higher_is_better"])
     name = meta[f"name_{language}"]
-    values = q("zone_map_values", indicator, level, year)
+    values = q(read.indicators.zone_map_values, indicator, level, year)
     classes = choropleth.classify(values["value"].tolist(), scheme=scheme, higher_is_better=better_high)
-    areas = q("zone_areas", level)
+    areas = q(read.places.zone_areas, level)
     area_names = areas.groupby("zone_code")["area_name"].agg(lambda s: ", ".join(sorted(s))).to_dict()
     by_code = values.set_index("zone_code")
     features = []
-    for f in q("zone_features", level)["features"]:
+    for f in q(read.places.zone_features, level)["features"]:
         code = f["properties"]["code"]
         row = by_code.loc[code] if code in by_code.index else None
         value = None if row is None else row["value"]
@@ -106,7 +105,7 @@ def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme:
         features.append({"type": "Feature", "geometry": f["geometry"],
                          "properties": {"code": code, "name": f["properties"]["name"], "fill": colour + [215],
                                         "tooltip": "\n".join(lines)}})
-    city = q("city_values", year)
+    city = q(read.indicators.city_values, year)
     city = city[city["indicator"] == indicator]
     city_row = None if city.empty else city.iloc[0]
     return {
@@ -126,10 +125,9 @@ def choropleth_data(store: tuple, level: str, indicator: str, year: int, scheme:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
-def area_outlines(store: tuple) -> tuple[dict, list[dict]]:
+def area_outlines() -> tuple[dict, list[dict]]:
     """Programme areas as outlines, and one label per drawn shape (areas that share one are joined)."""
-    del store
-    areas = q("area_features")
+    areas = q(read.places.area_features)
     labels: dict[tuple, list[str]] = {}
     for f in areas["features"]:
         p = f["properties"]
@@ -142,9 +140,8 @@ def area_outlines(store: tuple) -> tuple[dict, list[dict]]:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
-def bergen_view(store: tuple) -> dict:
-    del store
-    return geo.fit_view(geo.bounds(q("zone_features", "kommune")), MAP_WIDTH_GUESS, MAP_HEIGHT)
+def bergen_view() -> dict:
+    return geo.fit_view(geo.bounds(q(read.places.zone_features, "kommune")), MAP_WIDTH_GUESS, MAP_HEIGHT)
 
 
 def investment_points(investments, language: str) -> list[dict]:
@@ -167,13 +164,13 @@ def investment_points(investments, language: str) -> list[dict]:
 def build_deck(*, level: str, indicator: str, year: int, scheme: str, layers: tuple[str, ...],
                selected_zone: str | None, basemap: str, investments=None) -> tuple[pdk.Deck, dict]:
     """The deck for the Kart page, and the choropleth data behind it (legend, table)."""
-    store, language = store_key(), lang()
-    data = choropleth_data(store, level, indicator, year, scheme, language)
-    outlines, labels = area_outlines(store)
+    language = lang()
+    data = choropleth_data(level, indicator, year, scheme, language)
+    outlines, labels = area_outlines()
     online = basemap != "none"
-    view = bergen_view(store)
+    view = bergen_view()
     deck_layers = [
-        pdk.Layer("GeoJsonLayer", q("zone_features", "kommune", include_neighbours=True), id="neighbours",
+        pdk.Layer("GeoJsonLayer", q(read.places.zone_features, "kommune", include_neighbours=True), id="neighbours",
                   filled=True, stroked=True, get_fill_color=[236, 236, 232, 0 if online else 255],
                   get_line_color=[185, 185, 180], line_width_min_pixels=1),
     ]
@@ -184,12 +181,12 @@ def build_deck(*, level: str, indicator: str, year: int, scheme: str, layers: tu
             auto_highlight=True, highlight_color=[0, 0, 0, 60]))
     else:
         deck_layers.append(pdk.Layer(
-            "GeoJsonLayer", q("zone_features", "kommune"), id="bergen", filled=True, stroked=True,
+            "GeoJsonLayer", q(read.places.zone_features, "kommune"), id="bergen", filled=True, stroked=True,
             get_fill_color=[250, 250, 247, 0 if online else 255], get_line_color=[110, 110, 110],
             line_width_min_pixels=1))
     if "bydeler" in layers:
         deck_layers.append(pdk.Layer(
-            "GeoJsonLayer", q("zone_features", "bydel"), id="bydeler", filled=False, stroked=True,
+            "GeoJsonLayer", q(read.places.zone_features, "bydel"), id="bydeler", filled=False, stroked=True,
             get_line_color=BYDEL_LINE_RGB, line_width_min_pixels=2))
     if selected_zone:
         chosen = [f for f in data["features"]["features"] if f["properties"]["code"] == selected_zone]

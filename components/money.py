@@ -17,7 +17,7 @@ from components import charts, forms, maps, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
-from omradesatsing import commands, formatting as fmt, permissions
+from omradesatsing import commands, formatting as fmt, permissions, read
 from omradesatsing.models import FUNDING_SOURCES, GRANT_STATUSES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
 
 BUDGET_COLOUR = "#9ecae1"  # light: the whole budget
@@ -111,10 +111,10 @@ def project_deck(r) -> pdk.Deck:
     """A small offline map: Bergen, the delområder, the programme areas and the project's point."""
     outlines, _ = maps.area_outlines(None)
     layers = [
-        pdk.Layer("GeoJsonLayer", q("zone_features", "kommune", include_neighbours=True), id="neighbours",
+        pdk.Layer("GeoJsonLayer", q(read.places.zone_features, "kommune", include_neighbours=True), id="neighbours",
                   filled=True, stroked=True, get_fill_color=[236, 236, 232, 255], get_line_color=[185, 185, 180],
                   line_width_min_pixels=1),
-        pdk.Layer("GeoJsonLayer", q("zone_features", "delomraade"), id="zones", filled=True, stroked=True,
+        pdk.Layer("GeoJsonLayer", q(read.places.zone_features, "delomraade"), id="zones", filled=True, stroked=True,
                   get_fill_color=[250, 250, 247, 255], get_line_color=[170, 170, 170], line_width_min_pixels=1),
         pdk.Layer("GeoJsonLayer", outlines, id="areas", filled=False, stroked=True, get_line_color="properties.line",
                   line_width_min_pixels=3),

@@ -13,7 +13,7 @@ from components import forms, ui
 from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
-from omradesatsing import commands, formatting as fmt, programme
+from omradesatsing import commands, formatting as fmt, programme, read
 from omradesatsing.models import MEASURE_STATUSES
 from omradesatsing.permissions import Actor, PermissionDenied, has_role, may_edit_area
 
@@ -261,7 +261,7 @@ def freeze_form(who: Actor, today: dt.date) -> None:
 
 
 def history_table(measure_id: int) -> pd.DataFrame:
-    h = q("status_history", measure_id)
+    h = q(read.programme.status_history, measure_id)
     return pd.DataFrame({
         t("cols.date"): h["changed_at"].map(lambda d: fmt.date(d, lang())),
         t("cols.before"): h["previous_status"].map(lambda s: ui.status_text(s) if isinstance(s, str) else "–"),

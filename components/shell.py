@@ -231,11 +231,11 @@ def sso_actor() -> Actor | None:
     if cached and cached[0] == subject:
         return cached[1]
     from components.data import current_engine, q
-    from omradesatsing import auth, sso
+    from omradesatsing import auth, read, sso
 
     try:
         settings = sso.SsoSettings.from_mapping(st.secrets.get("omradesatsing_sso"))
-        who = sso.actor_from_claims(claims, settings, q("areas")["slug"])
+        who = sso.actor_from_claims(claims, settings, q(read.places.areas)["slug"])
     except ValueError:
         return None
     auth.record_sso_login(current_engine(), who)

@@ -44,13 +44,13 @@ def _cmd_init_db(args) -> int:
 
 
 def _cmd_info(args) -> int:
-    from omradesatsing import queries
+    from omradesatsing import read
 
     engine = db.make_engine()
     print(f"Database: {engine.url.render_as_string(hide_password=True)}")
     print(f"Skjemaversjon: {db.current_revision(engine) or '(tom)'} (nyeste: {db.head_revision()})")
     if db.current_revision(engine):
-        for key, value in queries.store_summary(engine).items():
+        for key, value in read.about.store_summary(read.Store.of(engine)).items():
             print(f"  {key}: {value}")
     return 0
 
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m omradesatsing",
         description="Områdesatsing Bergen: database og data. DATABASE_URL velger databasen "
-                    f"(standard: {config.database_url()}).",
+                    f"(standard: {config.load_settings().database_url}).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     p = sub.add_parser("init-db", help="oppdater skjemaet (Alembic) og legg inn data i en tom database")

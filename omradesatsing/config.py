@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,32 +25,35 @@ SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
-def _secrets() -> dict:
+def _secrets(path: Path) -> dict:
     try:
-        with SECRETS_PATH.open("rb") as fh:
+        with path.open("rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
 
 
-def database_url() -> str:
-    """The SQLAlchemy URL of the shared store."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return url
-    secrets = _secrets()
-    url = str(secrets.get("DATABASE_URL", "")).strip()
-    if url:
-        return url
-    url = str(secrets.get("connections", {}).get("sql", {}).get("url", "")).strip()
-    if url:
-        return url
+@dataclass(frozen=True)
+class Settings:
+    """The store's settings, resolved once (``load_settings``) and handed down with the engine
+    (``omradesatsing.read.Store``). Frozen, so it can be a cache key."""
+
+    database_url: str
+    # Smallest count that may be shown; values built on fewer observations are suppressed.
+    suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
+    # The map's default background: ``none`` (offline-safe), ``kartverket_grey``, ``kartverket`` or ``osm``.
+    basemap: str = "none"
+
+
+def _database_url(environ, secrets: dict) -> str:
+    for url in (environ.get("DATABASE_URL", ""), secrets.get("DATABASE_URL", ""),
+                secrets.get("connections", {}).get("sql", {}).get("url", "")):
+        if str(url).strip():
+            return str(url).strip()
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def suppression_threshold() -> int:
-    """Smallest count that may be shown; ``OMRADESATSING_MIN_COUNT`` overrides the default."""
-    raw = os.environ.get("OMRADESATSING_MIN_COUNT") or _secrets().get("OMRADESATSING_MIN_COUNT")
+def _threshold(raw) -> int:
     try:
         value = int(raw) if raw is not None else DEFAULT_SUPPRESSION_THRESHOLD
     except (TypeError, ValueError):
@@ -56,17 +61,30 @@ def suppression_threshold() -> int:
     return max(value, 1)
 
 
-def basemap() -> str:
-    """The map's default background: ``none`` (offline-safe), ``kartverket_grey``, ``kartverket`` or ``osm``.
-
-    ``OMRADESATSING_BASEMAP`` in the environment wins over ``OMRADESATSING_BASEMAP`` in secrets.toml.
-    An unknown value falls back to ``none``, so a typo never makes the app call out.
-    """
+def _basemap(raw) -> str:
     from omradesatsing.geo import BASEMAP_CHOICES
 
-    raw = os.environ.get("OMRADESATSING_BASEMAP") or _secrets().get("OMRADESATSING_BASEMAP") or "none"
-    value = str(raw).strip().lower()
-    return value if value in BASEMAP_CHOICES else "none"
+    value = str(raw or "none").strip().lower()
+    return value if value in BASEMAP_CHOICES else "none"  # a typo never makes the app call out
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
+    """Read the settings from the environment and ``.streamlit/secrets.toml`` (the environment wins).
+
+    - the database URL: see the module's docstring;
+    - ``OMRADESATSING_MIN_COUNT``: the suppression threshold (default 5; a value that is no whole
+      number counts as the default, and it is never below 1);
+    - ``OMRADESATSING_BASEMAP``: the map's default background (an unknown value is ``none``).
+    """
+    environ = os.environ if environ is None else environ
+    secrets = _secrets(secrets_path or SECRETS_PATH)
+
+    def setting(name: str):
+        return environ.get(name) or secrets.get(name)
+
+    return Settings(database_url=_database_url(environ, secrets),
+                    suppression_threshold=_threshold(setting("OMRADESATSING_MIN_COUNT")),
+                    basemap=_basemap(setting("OMRADESATSING_BASEMAP")))
 
 
 MEDIA_DIR = DATA_DIR / "media"

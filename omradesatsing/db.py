@@ -27,13 +27,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for ``url`` (default: ``config.database_url()``).
+    """An engine for ``url`` (default: ``config.load_settings().database_url``).
 
     PostgreSQL gets ``pool_pre_ping`` so a restarted server is picked up without a new engine.
     A SQLite file's folder is created if it is missing; not for a SQLite URI (``sqlite:///file:…?mode=ro&uri=true``,
     e.g. a read-only store), whose database is no path: it made a folder named ``file:`` in the working directory.
     """
-    url = url or config.database_url()
+    url = url or config.load_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database

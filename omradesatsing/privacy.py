@@ -1,4 +1,4 @@
-"""Small-number suppression (prikking): pure functions, applied by ``queries`` to every read.
+"""Small-number suppression (prikking): pure functions, applied by ``omradesatsing.read`` to every read.
 
 Rules, after SSB and FHI practice:
 - primary: a value built on fewer than ``threshold`` cases (numerator) or from fewer than

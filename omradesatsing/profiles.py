@@ -4,7 +4,7 @@ A *gap row* is what a politician asks about one indicator in one area: the lates
 Bergen's value that year, the difference and whether it is certain, the change since the
 previous period and since the programme started, and the recent trend when a test supports it.
 An *area overview* is one gap row per indicator plus the range over all zones (spine chart).
-``queries`` reads the frames; this module only computes, so it is tested without a database.
+``read.indicators`` reads the frames; this module only computes, so it is tested without a database.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def gap_row(series, city, *, unit: str, higher_is_better, start_year: int | None
     """One area's gap row for one indicator.
 
     ``series``: the area's rows for the indicator over the years (columns of
-    ``queries.indicator_values``; a DataFrame or a list of row dicts), suppression applied;
+    ``read.indicators.indicator_values``; a DataFrame or a list of row dicts), suppression applied;
     ``city``: Bergen's rows for it. Returns ``None`` when the area has no row at all.
     (Plain dicts, not pandas, per row: a profile makes a hundred of these.)
     """

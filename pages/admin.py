@@ -15,7 +15,7 @@ import streamlit as st  # noqa: E402
 from components import shell, ui, zone_import  # noqa: E402
 from components.data import current_engine, q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import auth, users  # noqa: E402
+from omradesatsing import auth, read, users  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
 from omradesatsing.models import ROLES  # noqa: E402
 from omradesatsing.permissions import PermissionDenied, has_role  # noqa: E402
@@ -25,7 +25,7 @@ shell.header("admin.title")
 st.markdown(t("admin.welcome", name=ui.plain(who.display_name), role=t(f"roles.{who.role}")))
 st.markdown(t("admin.editor_info"))
 
-areas = q("areas")
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 
 if has_role(who, "admin"):
@@ -102,6 +102,6 @@ if has_role(who, "admin"):
     ui.download_buttons(audit, "endringslogg", key="audit_dl")
 
 st.header(t("admin.store_heading"))
-summary = q("store_summary")
+summary = q(read.about.store_summary)
 st.dataframe({t("admin.col_table"): [t(f"admin.count_{k}") for k in summary],
               t("admin.col_rows"): list(summary.values())}, hide_index=True)

@@ -20,7 +20,7 @@ from components import charts, filters, shell, ui  # noqa: E402
 from components import programme as prog  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 from omradesatsing import programme as rules  # noqa: E402
 from omradesatsing.models import MEASURE_STATUSES  # noqa: E402
 from omradesatsing.permissions import has_role  # noqa: E402
@@ -31,13 +31,13 @@ VIEWS = ("tre", "tidslinje", "endret", "rapporter")
 shell.header("programme.title", "programme.intro")
 who = shell.actor()
 
-subs = q("subprogrammes")
-every = q("measures")
-areas = q("areas")
+subs = q(read.programme.subprogrammes)
+every = q(read.programme.measures)
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 sub_names = {str(n): f"{n}: {name}" for n, name in zip(subs["number"], subs["name"], strict=True)}
 units = sorted({u for u in every["responsible_unit"].dropna()})
-indicator_names = dict(zip(q("indicators")["key"], q("indicators")[f"name_{lang()}"], strict=True))
+indicator_names = dict(zip(q(read.indicators.indicators)["key"], q(read.indicators.indicators)[f"name_{lang()}"], strict=True))
 
 # The filters share one horizontal container: one block, where columns are five (fewer elements for the
 # browser to redraw on every rerun; they still wrap on a narrow screen and look the same here).
@@ -72,7 +72,7 @@ if measures["status_illustrative"].any():
 
 view = filters.radio(t("programme.view"), VIEWS, key="visning", horizontal=True,
                      format_func=lambda v: t("programme.view_" + v))
-ms = q("milestones")
+ms = q(read.programme.milestones)
 prog._flash()
 
 # --- The tree: pillar → subprogramme → measures ---------------------------------------------------
@@ -159,7 +159,7 @@ elif view == "tidslinje":
 
 # --- Endret siden: what changed since a date (the last meeting) ---------------------------------------
 elif view == "endret":
-    snaps = q("snapshots")
+    snaps = q(read.programme.snapshots)
     default = snaps.iloc[0]["taken_at"].date() if not snaps.empty else rules.tertial_start(*rules.tertial_of(TODAY))
     earliest = dt.date(1900, 1, 1)
     default = min(max(default, earliest), TODAY)
@@ -172,7 +172,7 @@ elif view == "endret":
     if not snaps.empty:
         st.caption(t("programme.since_default", name=ui.plain(snaps.iloc[0]["name"]),
                      date=fmt.date(snaps.iloc[0]["taken_at"], lang())))
-    changes = q("status_changes_since", dt.datetime.combine(since, dt.time()))
+    changes = q(read.programme.status_changes_since, dt.datetime.combine(since, dt.time()))
     changes = changes[changes["measure_id"].isin(measures["id"])] if not changes.empty else changes
     if changes.empty:
         st.info(t("programme.no_changes", date=fmt.date(since, lang())))
@@ -198,7 +198,7 @@ elif view == "endret":
         st.dataframe(ct, hide_index=True, width="stretch", column_config=prog.progress_config())
         ui.download_buttons(ct, f"endret-siden-{since.isoformat()}", key="changes_dl")
         with st.expander(t("programme.all_changes")):
-            single = q("changed_since", dt.datetime.combine(since, dt.time()))
+            single = q(read.programme.changed_since, dt.datetime.combine(since, dt.time()))
             single = single[single["measure_id"].isin(measures["id"])]
             st.dataframe(pd.DataFrame({
                 t("cols.date"): single["changed_at"].map(lambda x: fmt.date(x, lang())),
@@ -213,7 +213,7 @@ elif view == "endret":
 
 # --- Frozen tertial reports compared with now -------------------------------------------------------
 else:
-    snaps = q("snapshots")
+    snaps = q(read.programme.snapshots)
     if has_role(who, "editor"):
         with st.expander(t("programme.freeze_heading"), expanded=False):
             st.markdown(t("programme.freeze_intro"))
@@ -228,7 +228,7 @@ else:
         snap = snaps[snaps["id"].astype(str) == pick].iloc[0]
         st.caption(t("programme.snapshot_meta", who=ui.plain(snap["taken_by"]), date=fmt.date(snap["taken_at"], lang()),
                      n=int(snap["measures"])) + (f" · {ui.plain(snap['note'])}" if isinstance(snap["note"], str) else ""))
-        cmp = q("snapshot_compare", int(snap["id"]))
+        cmp = q(read.programme.snapshot_compare, int(snap["id"]))
         cmp = cmp[cmp["measure_id"].isin(measures["id"])]
         changed = cmp[cmp["changed"]]
         d = changed["direction"].value_counts()

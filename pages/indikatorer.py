@@ -13,18 +13,16 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from components import charts, filters, indicators as iv, shell, ui  # noqa: E402
-from components.data import q, store_key  # noqa: E402
+from components.data import q, settings  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import config, formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 
 shell.header("indicators.title", "indicators.intro")
 
-meta = q("indicators").set_index("key")
-areas = q("areas")
+meta = q(read.indicators.indicators).set_index("key")
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 default_areas = [s for s in ("loddefjord", "olsvik") if s in names] or list(names)[:2]
-
-store = store_key()
 
 
 # Each part is a fragment: a change of indicator, areas or intervals reruns only the indicator part, and a
@@ -49,7 +47,7 @@ def indicator_part() -> None:
     st.header(t("indicators.trend_heading"))
     st.subheader(ui.plain(name))
     rows, targets, measures = iv.trend_inputs(indicator, tuple(chosen))
-    gaps = q("indicator_gaps", indicator, tuple(chosen))
+    gaps = q(read.indicators.indicator_gaps, indicator, tuple(chosen))
 
     if rows["value"].notna().sum() == 0:
         st.info(t("indicators.no_data"))
@@ -58,7 +56,7 @@ def indicator_part() -> None:
         city_last = rows[(rows["scope"] == "city") & (rows["year"] == last_year)]["value"]
         caption = iv.trend_caption(name, gaps, city_last.iloc[0] if not city_last.empty else None, last_year,
                                    targets, unit, decimals)
-        spec = iv.trend_spec(store, indicator, tuple(chosen), unit=unit, decimals=decimals, unit_label=unit_label,
+        spec = iv.trend_spec(indicator, tuple(chosen), unit=unit, decimals=decimals, unit_label=unit_label,
                              show_ci=show_ci, language=lang())
         charts.altair(spec, "trend", alt_text=caption)
         if rows["illustrative"].any() or targets["illustrative"].any():
@@ -84,7 +82,7 @@ def indicator_part() -> None:
 
     hidden = int(rows["suppressed"].sum())
     if hidden:
-        st.markdown(t("indicators.suppressed_note", n=hidden, threshold=config.suppression_threshold()))
+        st.markdown(t("indicators.suppressed_note", n=hidden, threshold=settings().suppression_threshold))
 
     # --- Gap table --------------------------------------------------------------------------------
     st.subheader(t("indicators.gap_heading"))
@@ -92,13 +90,13 @@ def indicator_part() -> None:
     if gaps.empty:
         st.markdown(t("indicators.no_data"))
     else:
-        gap_table = iv.gap_table(store, indicator, tuple(chosen), lang())
+        gap_table = iv.gap_table(indicator, tuple(chosen), lang())
         # Areas as columns: a few areas side by side read well on a projector; the download stays long.
         st.dataframe(gap_table.set_index(t("gap.area")).T, width="stretch")
         ui.download_buttons(gap_table, f"avstand-{indicator}", key="gap_dl")
 
     # --- About the indicator ----------------------------------------------------------------------
-    about = q("indicator_info", indicator)
+    about = q(read.indicators.indicator_info, indicator)
     with st.expander(f"{t('indicators.about')}: {ui.plain(name)}", expanded=False):
         better = about["higher_is_better"]
         direction = (t("indicators.no_direction") if better is None or pd.isna(better)
@@ -157,22 +155,22 @@ def profile_part() -> None:
     profile_default = chosen[0]
     slug = filters.selectbox(t("indicators.profile_pick"), list(names), format_func=names.get, key="profil",
                              default=profile_default, where=p1)
-    levels = [lv for lv in ("delomraade", "grunnkrets", "levekaarssone", "bydel") if lv in q("value_levels")]
+    levels = [lv for lv in ("delomraade", "grunnkrets", "levekaarssone", "bydel") if lv in q(read.indicators.value_levels)]
     level = filters.selectbox(t("indicators.profile_level"), levels or ["delomraade"],
                               format_func=lambda lv: t(f"map.level_{lv}"), key="spenn", where=p2)
-    profile = iv.area_overview(store, slug, level, lang())
+    profile = iv.area_overview(slug, level, lang())
     if profile.empty:
         st.markdown(t("area.no_figures"))
     else:
         st.caption(t("indicators.profile_intro"))
         caption = iv.profile_caption(names[slug], profile)
-        charts.altair(iv.spine_spec(store, slug, level, lang()), "spine", stretch=False, alt_text=caption)
+        charts.altair(iv.spine_spec(slug, level, lang()), "spine", stretch=False, alt_text=caption)
         st.markdown(caption)
         st.caption(t("indicators.profile_axis_neutral"))
         if profile["zone_min"].isna().all():
             st.markdown(t("indicators.profile_no_range"))
         with st.expander(t("indicators.profile_table"), expanded=False):
-            profile_table = iv.profile_table(store, slug, level, lang())
+            profile_table = iv.profile_table(slug, level, lang())
             st.dataframe(profile_table, hide_index=True, width="stretch")
             ui.download_buttons(profile_table, f"omradeprofil-{slug}", key="profile_dl")
 

@@ -15,7 +15,7 @@ import streamlit as st  # noqa: E402
 from components import charts, filters, money, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES  # noqa: E402
 from omradesatsing.permissions import has_role  # noqa: E402
 from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
@@ -24,7 +24,7 @@ from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()
 
-areas = q("areas")
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 f1 = f2 = f3 = f4 = st.container(horizontal=True)  # one block, not five (see pages/delprogrammer.py)
 chosen = filters.multiselect(t("investments.filter_areas"), list(names), default=(), format_func=names.get,
@@ -42,8 +42,8 @@ statuses = filters.multiselect(t("cols.status"), INVESTMENT_STATUSES, default=()
 scope = {"area_slugs": tuple(chosen or names), "categories": tuple(categories or INVESTMENT_CATEGORIES),
          "funding_sources": tuple(fundings or FUNDING_SOURCES), "statuses": tuple(statuses or INVESTMENT_STATUSES)}
 
-by_area = q("money_totals", "area", **scope)
-total = q("investment_summary", **scope)  # the same totals as Oversikt and the presentation
+by_area = q(read.money.money_totals, "area", **scope)
+total = q(read.money.investment_summary, **scope)  # the same totals as Oversikt and the presentation
 budget, spent, projects = total["budget_nok"], total["spent_nok"], total["projects"]
 c1, c2, c3 = st.columns(3)
 c1.metric(t("investments.kpi_budget"), ui.mnok(budget), border=True)
@@ -76,7 +76,7 @@ else:
         if not tab.open:
             continue
         with tab:
-            df = q("money_totals", by, **scope)
+            df = q(read.money.money_totals, by, **scope)
             df["label"] = df["key"].map(lambda k, w=word: t(w + k) if w else str(int(k)))
             first = df.sort_values("budget_nok", ascending=False).iloc[0]
             caption = t(f"investments.caption_{by}", label=first["label"], amount=ui.mnok(first["budget_nok"]),
@@ -88,9 +88,9 @@ else:
 # --- Per inhabitant, next to the key indicators -----------------------------------------------------
 st.header(t("investments.per_inhabitant_heading"))
 st.markdown(t("investments.per_inhabitant_intro"))
-per = q("area_money", categories=scope["categories"], funding_sources=scope["funding_sources"],
+per = q(read.money.area_money, categories=scope["categories"], funding_sources=scope["funding_sources"],
         statuses=scope["statuses"])
-meta = q("indicators").set_index("key")
+meta = q(read.indicators.indicators).set_index("key")
 rows = []
 for r in per.itertuples():
     if r.area_slug != "_all" and r.area_slug not in scope["area_slugs"]:
@@ -99,7 +99,7 @@ for r in per.itertuples():
            t("investments.col_population"): fmt.number(r.population, 0, lang()),
            t("investments.col_budget_per"): fmt.kroner(r.budget_per_inhabitant, lang()) or "–",
            t("investments.col_spent_per"): fmt.kroner(r.spent_per_inhabitant, lang()) or "–"}
-    gaps = q("area_gaps", r.area_slug, lang()).set_index("indicator") if r.area_slug != "_all" else None
+    gaps = q(read.indicators.area_gaps, r.area_slug, lang()).set_index("indicator") if r.area_slug != "_all" else None
     for key in HEADLINE_INDICATORS:
         if key not in meta.index:
             continue
@@ -121,15 +121,15 @@ ui.download_buttons(per_table, "investeringer-per-innbygger", key="per_dl")
 # --- State grants year by year ---------------------------------------------------------------------
 st.header(t("investments.grants_heading"))
 st.markdown(t("investments.grants_intro"))
-gtot = q("grant_totals")
+gtot = q(read.money.grant_totals)
 gtot["kind"] = ["illustrative" if i else ("derived" if d else "real") for i, d in zip(gtot["illustrative"],
                                                                                      gtot["derived"], strict=True)]
-known = q("grant_summary")  # the same figure as Oversikt and the presentation
+known = q(read.money.grant_summary)  # the same figure as Oversikt and the presentation
 caption = t("investments.grants_caption", first=known["all_first"], last=known["all_last"],
             real=ui.mnok(known["known_nok"]), years=known["years"], illustrative=known["illustrative_years"])
 charts.altair(money.grants_spec(gtot, language=lang()), "grants", alt_text=caption)
 st.markdown(caption)
-g = q("grants").copy()
+g = q(read.money.grants).copy()
 g["amount"] = ui.mnok_all(g["amount_nok"])
 g["kind"] = g.apply(lambda r: t("common.illustrative") if r["illustrative"] else (
     t("investments.derived") if r["derived"] else t("common.real")), axis=1)
@@ -150,7 +150,7 @@ st.header(t("investments.projects_heading"))
 search = st.text_input(t("investments.search"), value=st.query_params.get("sok", ""), key="sok",
                        placeholder=t("investments.search_placeholder"))
 filters.to_url("sok", search.strip() or None)
-invest = q("investments")
+invest = q(read.money.investments)
 shown = invest[invest["area_slug"].isin(scope["area_slugs"]) & invest["category"].isin(scope["categories"])
                & invest["funding_source"].isin(scope["funding_sources"]) & invest["status"].isin(scope["statuses"])]
 if search.strip():

@@ -13,9 +13,9 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from components import filters, maps, shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
+from components.data import q, settings  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import choropleth, config, geo, queries  # noqa: E402
+from omradesatsing import choropleth, geo, read  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
 
 ZONE_KEY, INVESTMENT_KEY, MAP_KEY, GENERATION_KEY = "sone", "map_investment", "kart_map", "kart_map_generation"
@@ -55,9 +55,9 @@ def clear_pick() -> None:
 
 shell.header("map.title", "map.intro")
 
-indicators = q("indicators")
+indicators = q(read.indicators.indicators)
 ind_names = dict(zip(indicators["key"], indicators[f"name_{lang()}"], strict=True))
-drawable = q("levels_with_geometry")
+drawable = q(read.places.levels_with_geometry)
 levels = [lv for lv in LEVELS if lv in drawable]
 
 c1, c2, c3, c4 = st.columns([2.2, 1.1, 0.8, 1.1], vertical_alignment="bottom")
@@ -65,7 +65,7 @@ indicator = filters.selectbox(t("map.indicator"), list(ind_names), key="indikato
                               default="unemployment", where=c1)
 level = filters.selectbox(t("map.level"), levels, key="nivaa", format_func=lambda lv: t(f"map.level_{lv}"),
                           where=c2)
-years = q("zone_years", indicator, level)
+years = q(read.indicators.zone_years, indicator, level)
 year = filters.selectbox(t("map.year"), [str(y) for y in reversed(years)] or ["–"], key="aar", where=c3)
 with c4.popover(t("map.more"), icon=":material/tune:", width="stretch"):
     layers = filters.pills(t("map.layers"), maps.LAYERS, key="lag", format_func=lambda k: t(f"map.layer_{k}"),
@@ -73,7 +73,7 @@ with c4.popover(t("map.more"), icon=":material/tune:", width="stretch"):
     scheme = filters.selectbox(t("map.scheme"), choropleth.SCHEMES, key="klasser",
                                format_func=lambda s: t(f"map.scheme_{s}"))
     basemap = filters.selectbox(t("map.basemap"), geo.BASEMAP_CHOICES, key="bakgrunn",
-                                format_func=lambda b: t(f"map.basemap_{b}"), default=config.basemap())
+                                format_func=lambda b: t(f"map.basemap_{b}"), default=settings().basemap)
 
 if not years:
     st.info(t("map.no_values_level", indicator=ind_names[indicator]), icon=":material/info:")
@@ -83,12 +83,12 @@ year = int(year)
 # The selected zone: from the URL on a new session, then from clicks; it must exist at this level.
 if ZONE_KEY not in st.session_state:
     st.session_state[ZONE_KEY] = st.query_params.get(ZONE_KEY)
-if st.session_state[ZONE_KEY] not in set(q("zones", level)["code"]):
+if st.session_state[ZONE_KEY] not in set(q(read.places.zones, level)["code"]):
     st.session_state[ZONE_KEY] = None
 selected = st.session_state[ZONE_KEY]
 filters.to_url(ZONE_KEY, selected)
 
-invest = q("investments")
+invest = q(read.money.investments)
 deck, data = maps.build_deck(level=level, indicator=indicator, year=year, scheme=scheme, layers=tuple(layers),
                              selected_zone=selected, basemap=basemap, investments=invest)
 table = data["table"]
@@ -109,7 +109,7 @@ else:
 # A screen reader cannot read the canvas: the text alternative also names the programme areas drawn and
 # the colour classes (as the legend beside the map does).
 if "areas" in layers:
-    alt += " " + t("map.alt_areas", areas=", ".join(q("areas")["name"]))
+    alt += " " + t("map.alt_areas", areas=", ".join(q(read.places.areas)["name"]))
 if "zones" in layers and data["legend"]:
     alt += " " + t("map.alt_classes", classes="; ".join(
         f"{r['label']}: {t('map.zones_count', n=r['count'])}" for r in data["legend"]))
@@ -140,12 +140,12 @@ with right:
                   help=ui.source_line(row["source_title"], row["period"], bool(row["illustrative"])))
         if data["city_value"] is not None:
             st.caption(t("map.bergen", year=year, value=shown(data["city_value"])))
-        links = q("zone_areas", level)
+        links = q(read.places.zone_areas, level)
         for a in links[links["zone_code"] == selected].itertuples():
             st.page_link("pages/omrade.py", label=t("overview.open_area", name=ui.plain(a.area_name)),
                          query_params={"omrade": a.slug}, icon=":material/arrow_forward:")
-        profile = queries.build_zone_profile(q("indicators"), q("zone_values", level, year), q("city_values", year),
-                                             selected, year, lang())
+        profiles = q(read.indicators.zone_profiles, level, year, lang())  # one read for every zone clicked
+        profile = profiles[profiles["zone_code"] == selected]
         if not profile.empty:
             with st.expander(t("map.all_indicators", year=year)):
                 for r in profile.itertuples():
@@ -186,7 +186,7 @@ with right:
 
 # Say how the areas are drawn: by their delområde stand-ins, or (after a zone-file import) by their own
 # levekårssoner.
-approximate = any(f["properties"].get("note") for f in q("area_features")["features"])
+approximate = any(f["properties"].get("note") for f in q(read.places.area_features)["features"])
 st.caption(f":material/info: {t('map.approximation' if approximate else 'map.areas_from_zones')} "
            f"{t('map.geometry_source')}")
 

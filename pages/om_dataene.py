@@ -7,14 +7,14 @@ ensure_frame()
 import streamlit as st  # noqa: E402
 
 from components import shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
+from components.data import q, settings  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import config  # noqa: E402
+from omradesatsing import read  # noqa: E402
 from omradesatsing import formatting as fmt  # noqa: E402
 
 shell.header("about.title", "about.intro")
 
-summary = q("store_summary")
+summary = q(read.about.store_summary)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("about.values_real"), fmt.number(summary["values_real"], 0, lang()), border=True)
 c2.metric(t("about.values_illustrative"), fmt.number(summary["values_illustrative"], 0, lang()), border=True)
@@ -27,10 +27,10 @@ st.markdown(t("about.illustrative_text"))
 st.header(t("about.geometry_heading"))
 st.markdown(t("about.geometry_text"))
 st.header(t("about.suppression_heading"))
-st.markdown(t("about.suppression_text", n=config.suppression_threshold()))
+st.markdown(t("about.suppression_text", n=settings().suppression_threshold))
 
 st.header(t("about.sources_heading"))
-src = q("sources").copy()
+src = q(read.about.sources).copy()
 src["illustrative"] = src["illustrative"].map(ui.yes_no)
 table = src[["title", "publisher", "period", "licence", "illustrative", "indicator_values", "url", "note"]]
 table.columns = [t("cols.title"), t("cols.publisher"), t("cols.period"), t("cols.licence"), t("cols.illustrative"),

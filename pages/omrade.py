@@ -9,9 +9,9 @@ import streamlit as st  # noqa: E402
 from components import filters, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 
-areas = q("areas")
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 slug = filters.selectbox(t("area.pick"), list(names), format_func=names.get, key="omrade")
 a = areas.set_index("slug").loc[slug]
@@ -22,7 +22,7 @@ st.markdown(f"{ui.state_badge(a['state'])} {ui.period_text(a['start_year'], a['e
 st.markdown(ui.plain(a["description"]))
 st.caption(f"{ui.plain(a['geometry_note'])} {ui.source_line(a['source_title'])}")
 
-profile = q("area_gaps", slug, lang())
+profile = q(read.indicators.area_gaps, slug, lang())
 st.header(t("area.key_figures"))
 if profile.empty:
     st.markdown(t("area.no_figures"))
@@ -43,7 +43,7 @@ else:
                                  "city_value", "city_illustrative"]], f"omrade-{slug}-nokkeltall", key="profile_dl")
 
 st.header(t("area.measures"))
-m = q("measures", slug)
+m = q(read.programme.measures, slug)
 if m.empty:
     st.markdown(t("area.no_measures"))
 items = []
@@ -55,7 +55,7 @@ if items:
     st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure
 
 st.header(t("area.investments"))
-inv = q("investments", slug)
+inv = q(read.money.investments, slug)
 if inv.empty:
     st.markdown(t("area.no_investments"))
 else:
@@ -63,7 +63,7 @@ else:
                 + f" {ui.illustrative_badge()}")
 
 st.header(t("area.participation"))
-part = q("participation", slug)
+part = q(read.programme.participation, slug)
 if part.empty:
     st.markdown(t("area.no_participation"))
 else:

@@ -11,15 +11,15 @@ import streamlit as st  # noqa: E402
 from components import shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 
 shell.header("overview.title", "overview.intro")
 ui.illustrative_notice()
 
-areas = q("areas")
-measures = q("measures")
-money = q("investment_summary")  # the same totals as Investeringer and the presentation (computed in the core)
-grants = q("grant_summary")
+areas = q(read.places.areas)
+measures = q(read.programme.measures)
+money = q(read.money.investment_summary)  # the same totals as Investeringer and the presentation (computed in the core)
+grants = q(read.money.grant_summary)
 
 # Two by two: at 1280×720 four cards in a row cut amounts like "279,0 mill. kr".
 c1, c2 = st.columns(2)
@@ -52,7 +52,7 @@ for i, a in enumerate(areas.itertuples()):
 st.caption(ui.source_line(areas["source_title"].iloc[0], None, False))
 
 st.header(t("overview.changes_heading"))
-changes = q("changed_since", dt.datetime(2000, 1, 1)).head(8)
+changes = q(read.programme.changed_since, dt.datetime(2000, 1, 1)).head(8)
 if changes.empty:
     st.markdown(t("overview.no_changes"))
 items = []

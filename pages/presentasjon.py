@@ -17,15 +17,15 @@ import streamlit as st  # noqa: E402
 from components import charts, filters, indicators as iv, money, shell, ui  # noqa: E402
 from components.data import q  # noqa: E402
 from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from omradesatsing import formatting as fmt, read  # noqa: E402
 from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
 
 ALL = "_alle"
 shell.presentation_style()
 
-areas = q("areas")
+areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
-meta = q("indicators").set_index("key")
+meta = q(read.indicators.indicators).set_index("key")
 SLIDES = ["intro", *[f"indicator:{k}" for k in HEADLINE_INDICATORS if k in meta.index], "money", "measures", "changes"]
 
 # --- Controls: previous / n of m / next, the area, exit --------------------------------------------
@@ -69,7 +69,7 @@ def footer(text: str) -> None:
 
 def measures_here():
     """The measures in the areas shown (a measure can work in several areas)."""
-    measures = q("measures")
+    measures = q(read.programme.measures)
     return measures[measures["area_slugs"].map(lambda slugs: any(a in slugs for a in shown))]
 
 
@@ -78,7 +78,7 @@ if slide == "intro":
     st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place_md))
     lead(t("presentation.intro_lead"))
     mine = measures_here()
-    grants = q("grant_summary")  # the same figure as Oversikt and Investeringer
+    grants = q(read.money.grant_summary)  # the same figure as Oversikt and Investeringer
     c1, c2, c3 = st.columns(3)
     c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
     c2.metric(f"{t('presentation.kpi_measures')} · {t('common.illustrative')}", len(mine), border=True)
@@ -94,14 +94,14 @@ elif slide.startswith("indicator:"):
     key = slide.split(":", 1)[1]
     info = meta.loc[key]
     name, unit, decimals = info[f"name_{lang()}"], info["unit"], int(info["decimals"])
-    gaps = q("indicator_gaps", key, tuple(shown))
+    gaps = q(read.indicators.indicator_gaps, key, tuple(shown))
     st.title(ui.plain(name))
     if gaps.empty or gaps["value"].notna().sum() == 0:
         st.info(t("indicators.no_data"))
     else:
         year = int(gaps["year"].max())
         gaps = gaps[gaps["year"] == year]
-        targets = q("targets", key)
+        targets = q(read.indicators.targets, key)
         targets = targets[targets["area_slug"].isin(shown)]
         city = gaps["city_value"].dropna()
         city_value = float(city.iloc[0]) if not city.empty else None
@@ -125,8 +125,8 @@ elif slide.startswith("indicator:"):
 elif slide == "money":
     st.title(t("presentation.money_title"))
     scope = {"area_slugs": tuple(shown)}
-    by_area = q("money_totals", "area", **scope)
-    total = q("investment_summary", **scope)
+    by_area = q(read.money.money_totals, "area", **scope)
+    total = q(read.money.investment_summary, **scope)
     budget, spent = total["budget_nok"], total["spent_nok"]
     if by_area.empty or budget == 0:
         st.info(t("investments.no_projects"))
@@ -153,13 +153,13 @@ elif slide == "measures":
 
 else:  # changes since the latest tertial report
     st.title(t("presentation.changes_title"))
-    snaps = q("snapshots")
+    snaps = q(read.programme.snapshots)
     mine = set(measures_here()["id"])
     if snaps.empty:
         st.info(t("programme.no_snapshots"))
     else:
         since = snaps.iloc[0]["taken_at"]
-        changes = q("status_changes_since", since.to_pydatetime())
+        changes = q(read.programme.status_changes_since, since.to_pydatetime())
         changes = changes[changes["measure_id"].isin(mine)] if not changes.empty else changes
         d = changes["direction"].value_counts() if not changes.empty else pd.Series(dtype=int)
         lead(t("presentation.changes_lead", report=ui.plain(snaps.iloc[0]["name"]), date=fmt.date(since, lang()),

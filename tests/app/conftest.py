@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from components import data
 from components.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +20,19 @@ PAGES = ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "o
 
 @pytest.fixture(autouse=True)
 def _store(seeded_sqlite_url, monkeypatch):
+    """The seeded store, and fresh settings and caches: the app resolves its settings once per process
+    (``components.data.settings``), and a test may run under other settings (its own store, a
+    suppression threshold) set before its first run."""
     monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+    reset_app()
+    yield
+    reset_app()
+
+
+def reset_app() -> None:
+    """Forget the app's settings and cached reads, as a restart would."""
+    data.settings.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """The same figure is the same number on every page: totals shown on more than one page come from one
-core function (``queries.grant_summary``, ``queries.investment_summary``), and the pages, rendered as
+core function (``read.money.grant_summary``, ``read.money.investment_summary``), and the pages, rendered as
 a user sees them, agree with each other and with the core."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from omradesatsing import db, formatting as fmt, queries
+from omradesatsing import db, formatting as fmt, read
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
@@ -22,8 +23,8 @@ def _metric(at, label: str) -> str:
 
 def test_grants_and_money_agree_across_pages():
     engine = db.make_engine(os.environ["DATABASE_URL"])
-    grants = queries.grant_summary(engine)
-    money = queries.investment_summary(engine)
+    grants = read.money.grant_summary(Store.of(engine))
+    money = read.money.investment_summary(Store.of(engine))
     known = fmt.million_kroner(grants["known_nok"], 1, "nb")
     budget = fmt.million_kroner(money["budget_nok"], 1, "nb")
 
@@ -47,9 +48,9 @@ def test_grants_and_money_agree_across_pages():
 def test_the_known_grants_count_a_published_total_once():
     """2020: 12.7 mill. kr published as a total and as its parts 5.0 + 7.7; the total is counted once."""
     engine = db.make_engine(os.environ["DATABASE_URL"])
-    rows = queries.grants(engine)
+    rows = read.money.grants(Store.of(engine))
     known = rows[~rows["illustrative"] & rows["in_sums"]]
-    assert queries.grant_summary(engine)["known_nok"] == int(known["amount_nok"].sum())
+    assert read.money.grant_summary(Store.of(engine))["known_nok"] == int(known["amount_nok"].sum())
     assert not rows[~rows["in_sums"]].empty  # the seed has such a total, so the test can fail
 
 
@@ -59,7 +60,7 @@ def test_the_trend_chart_has_its_source_and_period_under_it():
     assert_clean(at)
     chosen = tuple(at.multiselect(key="ind_omrader").value)
     indicator = at.selectbox(key="indikator").value
-    rows = queries.area_trend(engine, indicator, chosen)
+    rows = read.indicators.area_trend(Store.of(engine), indicator, chosen)
     rows = rows[rows["value"].notna() & ((rows["scope"] != "area") | rows["area_slug"].isin(chosen))]
     period = ui("common.period").format(period=f"{int(rows['year'].min())}–{int(rows['year'].max())}")
     source = ui("common.source").format(source=sorted(set(rows["source_title"].dropna()))[0])
@@ -73,6 +74,6 @@ def test_the_map_names_the_programme_areas_and_classes_in_words():
     at = open_page("kart")
     assert_clean(at)
     alt = at.get("deck_gl_json_chart")[0].proto.alt
-    for name in queries.areas(engine)["name"]:
+    for name in read.places.areas(Store.of(engine))["name"]:
         assert name in alt, name
     assert ui("map.alt_classes").split("{")[0] in alt

@@ -8,9 +8,10 @@ import shutil
 
 import pytest
 
-from omradesatsing import db, queries
+from omradesatsing import db, read
 from omradesatsing.models import AuditEntry, ReportSnapshot, StatusUpdate
 from omradesatsing.permissions import Actor
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
@@ -35,7 +36,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def _measure(engine, name: str) -> dict:
-    return queries.measures(engine).set_index("name").loc[name].to_dict()
+    return read.programme.measures(Store.of(engine)).set_index("name").loc[name].to_dict()
 
 
 def _open_measure(measure_id: int, session: dict | None = None):
@@ -46,7 +47,7 @@ def _open_measure(measure_id: int, session: dict | None = None):
 
 
 def _subprogramme_numbers() -> list[int]:
-    return [int(n) for n in queries.subprogrammes(db.make_engine(_url()))["number"]]
+    return [int(n) for n in read.programme.subprogrammes(Store.of(db.make_engine(_url())))["number"]]
 
 
 def _open_every_subprogramme(at) -> None:
@@ -89,8 +90,8 @@ def test_filters_narrow_the_measures():
     _open_every_subprogramme(at)
     assert_clean(at)
     names = {n for df in at.dataframe for n in df.value.get(ui("cols.measure"), [])}
-    expected = set(queries.measures(db.make_engine(_url()), "solheim")["name"])
-    assert names == expected and len(expected) < len(queries.measures(db.make_engine(_url())))
+    expected = set(read.programme.measures(Store.of(db.make_engine(_url())), "solheim")["name"])
+    assert names == expected and len(expected) < len(read.programme.measures(Store.of(db.make_engine(_url()))))
     assert at.query_params["omrader"] in ("solheim", ["solheim"])
 
 
@@ -102,7 +103,7 @@ def test_viewer_sees_detail_and_history_but_no_form():
     assert "Følgeforskning ved NORCE og NOVA" in [s.value for s in at.subheader]
     assert ui("programme.history") in text_of(at)
     history = at.dataframe[-1].value
-    assert len(history) == len(queries.status_history(engine, m["id"]))
+    assert len(history) == len(read.programme.status_history(Store.of(engine), m["id"]))
     assert not at.get("form")
     assert ui("programme.edit_login") in text_of(at)
 
@@ -117,14 +118,14 @@ def test_editor_of_another_area_gets_no_form():
 
 def test_editor_changes_a_status_only_with_a_comment_and_sees_it_in_the_history(own_store):
     m = _measure(own_store, "Følgeforskning ved NORCE og NOVA")
-    before = len(queries.status_history(own_store, m["id"]))
+    before = len(read.programme.status_history(Store.of(own_store), m["id"]))
     at = _open_measure(m["id"], session={"actor": EDITOR})
     assert_clean(at)
     mid = m["id"]
     at.selectbox(key=f"sf_status_{mid}").set_value("off_track")
     at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()
     assert "Kommentar må fylles ut" in " ".join(e.value for e in at.error)
-    assert len(queries.status_history(own_store, mid)) == before  # nothing stored
+    assert len(read.programme.status_history(Store.of(own_store), mid)) == before  # nothing stored
     at.selectbox(key=f"sf_status_{mid}").set_value("off_track")
     at.text_area(key=f"sf_comment_{mid}").set_value("NOVA-rapporten er forsinket til februar.")
     at.button(key=f"FormSubmitter:status_form_{mid}-{ui('programme.save_status')}").click().run()

@@ -10,7 +10,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from components.ui import plain
-from omradesatsing import db, queries
+from omradesatsing import db, read
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
@@ -75,7 +76,7 @@ def test_gap_table_says_in_words_how_each_area_compares():
     assert list(gap.columns) == ["Loddefjord", "Olsvik"]
     words = {ui(f"judgement.{j}") for j in ("better", "worse", "similar", "unknown")}
     assert set(gap.loc[ui("gap.comparison")]) <= words
-    expected = queries.indicator_gaps(db.make_engine(_store_url()), DROP_OUT, ("loddefjord", "olsvik"))
+    expected = read.indicators.indicator_gaps(Store.of(db.make_engine(_store_url())), DROP_OUT, ("loddefjord", "olsvik"))
     for col, row in zip(gap.columns, expected.itertuples(), strict=True):
         cell = gap.loc[ui("gap.trend"), col]
         assert (cell[0] in "↑↓") == (row.trend in ("increasing", "decreasing")), cell
@@ -89,7 +90,7 @@ def test_profile_covers_every_indicator_and_follows_the_url_choice():
     _, (_, rows) = _charts(at)
     labels = {row.get("label") for row in rows if row.get("label")}
     engine = db.make_engine(_store_url())
-    assert labels == set(queries.indicators(engine)["name_nb"])
+    assert labels == set(read.indicators.indicators(Store.of(engine))["name_nb"])
     assert at.query_params["profil"] == "solheim"
     assert any(m.value.startswith("Solheim") for m in at.markdown)  # the profile caption names the area
     profile_table = at.dataframe[-1].value  # the profile comes last, after the indicator's tables

@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from omradesatsing import db, queries
+from omradesatsing import db, read
 from omradesatsing.models import AuditEntry, Investment
 from omradesatsing.permissions import Actor
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
@@ -32,7 +33,7 @@ def test_totals_per_inhabitant_grants_and_projects():
     assert "i publiserte tilskudd" in body  # the grants caption
     projects = at.dataframe[-1].value
     engine = db.make_engine(_url())
-    assert len(projects) == len(queries.investments(engine))
+    assert len(projects) == len(read.money.investments(Store.of(engine)))
 
 
 def test_filters_can_leave_an_area_with_no_projects():

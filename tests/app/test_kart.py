@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from omradesatsing import db, queries
+from omradesatsing import db, read
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
@@ -51,7 +52,7 @@ def test_zones_carry_the_chosen_indicator_values_in_norwegian_format(seeded_sqli
     at.selectbox(key="aar").set_value("2022").run()
     assert_clean(at)
     engine = db.make_engine(seeded_sqlite_url)
-    expected = queries.zone_map_values(engine, "median_income", "delomraade", 2022)
+    expected = read.indicators.zone_map_values(Store.of(engine), "median_income", "delomraade", 2022)
     tips = zone_tooltips(at)
     for r in expected.itertuples():
         amount = f"{round(r.value):,}".replace(",", "\u00a0") + "\u00a0kr"
@@ -91,10 +92,10 @@ def test_bydel_level_shows_values_summed_from_delomraader():
 
 def test_suppressed_values_are_not_in_the_data_sent_to_the_browser(monkeypatch, seeded_sqlite_url):
     engine = db.make_engine(seeded_sqlite_url)
-    normal = queries.zone_map_values(engine, "unemployment", "delomraade", 2024)
+    normal = read.indicators.zone_map_values(Store.of(engine), "unemployment", "delomraade", 2024)
     threshold = int(normal["numerator"].median()) + 1  # about half the zones fall below it
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(threshold))
-    hidden = queries.zone_map_values(engine, "unemployment", "delomraade", 2024)
+    hidden = read.indicators.zone_map_values(Store.of(engine), "unemployment", "delomraade", 2024)
     assert hidden["suppressed"].sum() >= 5
     at = open_page("kart")
     assert_clean(at)
@@ -163,7 +164,7 @@ def test_the_caption_says_how_the_areas_are_drawn(monkeypatch):
     captions = " ".join(c.value for c in at.caption)
     assert ui("map.approximation") in captions and ui("map.areas_from_zones") not in captions
 
-    real = queries.area_features
+    real = read.places.area_features
 
     def own_zones_only(engine):
         out = real(engine)
@@ -171,7 +172,7 @@ def test_the_caption_says_how_the_areas_are_drawn(monkeypatch):
             f["properties"]["note"] = None  # as area_features gives it for an area drawn by its own zones
         return out
 
-    monkeypatch.setattr(queries, "area_features", own_zones_only)
+    monkeypatch.setattr(read.places, "area_features", own_zones_only)
     st.cache_data.clear()
     try:
         at = open_page("kart")

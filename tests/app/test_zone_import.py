@@ -14,9 +14,10 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from omradesatsing import db, queries
+from omradesatsing import db, read
 from omradesatsing.models import AuditEntry, Zone
 from omradesatsing.permissions import Actor
+from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 from tests.zonefiles import levekaarssoner_geojson
 
@@ -62,14 +63,14 @@ def test_admin_previews_imports_and_then_kart_offers_levekaarssoner(own_store):
     assert f"- {ui('zone_import.crs')}: **EPSG:25832** (GeoJSON)" in [m.value.replace("\\", "") for m in at.markdown]
     unmatched = at.dataframe[1].value  # [0] is the user table
     assert list(unmatched[ui("zone_import.col_name")]) == ["Atlantis"]
-    assert queries.levels_with_geometry(own_store) == ["bydel", "delomraade"]  # the preview wrote nothing
+    assert read.places.levels_with_geometry(Store.of(own_store)) == ["bydel", "delomraade"]  # the preview wrote nothing
     assert audit_count(own_store) == 0
 
     at.button(key="zone_import_button").click().run()
     assert_clean(at)
     assert any("5 av 28 levekårssoner" in s.value for s in at.success), [s.value for s in at.success]
     assert not at.metric or ui("zone_import.features") not in [m.label for m in at.metric]  # a fresh uploader
-    assert queries.levels_with_geometry(own_store) == ["bydel", "delomraade", "levekaarssone"]
+    assert read.places.levels_with_geometry(Store.of(own_store)) == ["bydel", "delomraade", "levekaarssone"]
     assert audit_count(own_store) == 1
 
     at.switch_page("pages/kart.py").run()

@@ -33,20 +33,20 @@ def _median_ms(fn, runs: int) -> float:
 
 
 def query_times(url: str, runs: int) -> dict[str, float]:
-    from omradesatsing import db, queries
+    from omradesatsing import db, read
 
-    engine = db.make_engine(url)
+    store = read.Store.of(db.make_engine(url))
     areas = ("loddefjord", "olsvik")
     return {
-        "indicators": _median_ms(lambda: queries.indicators(engine), runs),
-        "area_trend": _median_ms(lambda: queries.area_trend(engine, "bench_050", areas), runs),
-        "indicator_gaps": _median_ms(lambda: queries.indicator_gaps(engine, "bench_050", areas), runs),
-        "indicator_measures": _median_ms(lambda: queries.indicator_measures(engine, "bench_050", areas), runs),
-        "indicator_info": _median_ms(lambda: queries.indicator_info(engine, "bench_050"), runs),
-        "value_levels": _median_ms(lambda: queries.value_levels(engine), runs),
-        "area_gaps (100+ indicators)": _median_ms(lambda: queries.area_gaps(engine, "loddefjord"), runs),
-        "zone_ranges (delområder, summed)": _median_ms(lambda: queries.zone_ranges(engine, "delomraade", 2024), runs),
-        f"zone_ranges ({LEVEL}, 1000 zones)": _median_ms(lambda: queries.zone_ranges(engine, LEVEL, 2024), runs),
+        "indicators": _median_ms(lambda: read.indicators.indicators(store), runs),
+        "area_trend": _median_ms(lambda: read.indicators.area_trend(store, "bench_050", areas), runs),
+        "indicator_gaps": _median_ms(lambda: read.indicators.indicator_gaps(store, "bench_050", areas), runs),
+        "indicator_measures": _median_ms(lambda: read.indicators.indicator_measures(store, "bench_050", areas), runs),
+        "indicator_info": _median_ms(lambda: read.indicators.indicator_info(store, "bench_050"), runs),
+        "value_levels": _median_ms(lambda: read.indicators.value_levels(store), runs),
+        "area_gaps (100+ indicators)": _median_ms(lambda: read.indicators.area_gaps(store, "loddefjord"), runs),
+        "zone_ranges (delområder, summed)": _median_ms(lambda: read.indicators.zone_ranges(store, "delomraade", 2024), runs),
+        f"zone_ranges ({LEVEL}, 1000 zones)": _median_ms(lambda: read.indicators.zone_ranges(store, LEVEL, 2024), runs),
     }
 
 

@@ -75,14 +75,17 @@ def test_roles():
 def test_database_url_order(monkeypatch, tmp_path):
     secrets = tmp_path / "secrets.toml"
     monkeypatch.setattr(config, "SECRETS_PATH", secrets)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert config.database_url() == f"sqlite:///{config.DATA_DIR / 'omradesatsing.db'}"
+
+    def url(**environ):
+        return config.load_settings(environ).database_url
+
+    assert url() == f"sqlite:///{config.DATA_DIR / 'omradesatsing.db'}"
     secrets.write_text('[connections.sql]\nurl = "postgresql+psycopg://u@db/x"\n')
-    assert config.database_url() == "postgresql+psycopg://u@db/x"
+    assert url() == "postgresql+psycopg://u@db/x"
     secrets.write_text('DATABASE_URL = "sqlite:////tmp/a.db"\n[connections.sql]\nurl = "postgresql+psycopg://u@db/x"\n')
-    assert config.database_url() == "sqlite:////tmp/a.db"
-    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/b.db")
-    assert config.database_url() == "sqlite:////tmp/b.db"
+    assert url() == "sqlite:////tmp/a.db"
+    assert url(DATABASE_URL="sqlite:////tmp/b.db") == "sqlite:////tmp/b.db"
+    assert url(DATABASE_URL="  ") == "sqlite:////tmp/a.db"  # blank is unset
 
 
 def _cli(*args, url):

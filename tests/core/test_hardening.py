@@ -12,10 +12,11 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from omradesatsing import auth, commands, db, queries, sso, users
+from omradesatsing import auth, commands, db, read, sso, users
 from omradesatsing.cli import init_db
 from omradesatsing.models import AuditEntry, Grant, Investment, Milestone, StatusUpdate, User
 from omradesatsing.permissions import Actor, PermissionDenied
+from omradesatsing.read import Store
 
 ADMIN = Actor("ola", "admin", "Ola")
 PASSWORD = "et langt passord"
@@ -56,7 +57,7 @@ def _grant(**changes) -> dict:
 
 
 def _olsvik_measure(engine) -> int:
-    m = queries.measures(engine, "olsvik").iloc[0]
+    m = read.programme.measures(Store.of(engine), "olsvik").iloc[0]
     return int(m["id"])
 
 
@@ -139,7 +140,7 @@ def test_a_demoted_or_closed_account_cannot_write_with_its_old_session(store):
     kari = _editor(store, "kari")  # signed in as editor for Olsvik; the session keeps this Actor
     admin = _editor(store, "admin", areas=(), role="admin")
     measure = _olsvik_measure(store)
-    version = int(queries.measures(store, "olsvik").iloc[0]["version"])
+    version = int(read.programme.measures(Store.of(store), "olsvik").iloc[0]["version"])
     users.update_user(store, admin, "kari", role="viewer", area_slugs=("olsvik",), active=True)
     with pytest.raises(PermissionDenied):
         commands.update_measure_status(store, kari, measure, status="at_risk", progress=10, comment="Forsinket.",
@@ -263,7 +264,7 @@ def test_empty_and_missing_text_is_stored_as_null(store):
     with db.session_scope(store) as s:
         row = s.get(Investment, pid)
         assert (row.description, row.photo_before, row.photo_after) == (None, None, None)
-    shown = queries.investments(store).set_index("id").loc[pid]
+    shown = read.money.investments(Store.of(store)).set_index("id").loc[pid]
     assert shown["description"] is None or shown["description"] != shown["description"]  # None or NaN, not "nan"
 
 
@@ -298,7 +299,7 @@ def test_sso_identity_is_the_subject_and_long_claims_fit_the_store(store):
     assert other.username != sso.actor_from_claims({"sub": "y" * 255}, sso.SsoSettings(), []).username
     auth.record_sso_login(store, who)  # a 148-character e-mail gave a database error on PostgreSQL
     auth.record_sso_login(store, other)
-    m = queries.measures(store, "olsvik").iloc[0]
+    m = read.programme.measures(Store.of(store), "olsvik").iloc[0]
     commands.update_measure_status(store, who, int(m["id"]), status="at_risk", progress=10, comment="Forsinket.",
                                    expected_version=int(m["version"]))
     assert _count(store, AuditEntry, AuditEntry.action == "login_sso") == 2
@@ -309,7 +310,7 @@ def test_sso_identity_is_the_subject_and_long_claims_fit_the_store(store):
 
 def test_nul_bytes_are_refused_with_a_message(store):
     kari = _editor(store, "kari")
-    m = queries.measures(store, "olsvik").iloc[0]
+    m = read.programme.measures(Store.of(store), "olsvik").iloc[0]
     with pytest.raises(commands.ValidationError) as err:
         commands.update_measure_status(store, kari, int(m["id"]), status="at_risk", progress=10,
                                        comment="Forsinket\x00 igjen.", expected_version=int(m["version"]))

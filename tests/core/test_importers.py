@@ -21,7 +21,7 @@ from shapely.geometry import Point, Polygon, box, mapping, shape
 from shapely.ops import unary_union
 from sqlalchemy import func, select
 
-from omradesatsing import cli, config, db, importers, queries
+from omradesatsing import cli, config, db, importers, read
 from omradesatsing.importers import ZoneFileError
 from omradesatsing.models import (
     Area,
@@ -32,6 +32,7 @@ from omradesatsing.models import (
     Zone,
 )
 from omradesatsing.permissions import ANONYMOUS, Actor, PermissionDenied
+from omradesatsing.read import Store
 from tests.zonefiles import zip_with
 
 ADMIN = Actor("ola", "admin", "Ola")
@@ -182,11 +183,11 @@ def test_geojson_in_utm_is_reprojected_matched_and_written_with_one_audit_entry(
     assert "soner.geojson" in source.title and "EPSG:25832" in source.note
 
     # Kart can draw the level now; the area is drawn with its own levekårssoner, not the stand-in
-    assert queries.levels_with_geometry(store) == ["delomraade", "levekaarssone"]
-    drawn = queries.zone_features(store, "levekaarssone")["features"]
+    assert read.places.levels_with_geometry(Store.of(store)) == ["delomraade", "levekaarssone"]
+    drawn = read.places.zone_features(Store.of(store), "levekaarssone")["features"]
     assert sorted(f["properties"]["name"] for f in drawn) == ["Loddefjord", "Solheim nord", "Solheim sør",
                                                               "Ytre Arna"]
-    outline = queries.area_features(store)["features"]
+    outline = read.places.area_features(Store.of(store))["features"]
     assert [f["properties"]["zone_name"] for f in outline] == ["Solheim nord, Solheim sør"]  # one shape
     drawn_area = shape(outline[0]["geometry"])
     assert drawn_area.geom_type == "Polygon" and len(drawn_area.interiors) == 0  # no hairline between the halves
@@ -197,7 +198,7 @@ def test_an_area_keeps_its_stand_in_until_all_its_zones_have_boundaries(store):
     frame = _utm_frame([{"navn": "Solheim nord"}], [SOLHEIM_NORD])
     importers.import_zones(store, ADMIN, _geojson_bytes(frame), "nord.geojson", level="levekaarssone",
                            name_field="navn")
-    outline = queries.area_features(store)["features"]
+    outline = read.places.area_features(Store.of(store))["features"]
     assert [f["properties"]["zone_name"] for f in outline] == ["Solheim"]  # the delområde, not half an area
 
 
@@ -267,7 +268,7 @@ def test_a_zipped_shapefile_in_utm_is_imported_by_numeric_code(store, tmp_path):
     assert (summary.zones_updated, summary.crs, summary.unmatched) == (2, "EPSG:25832", [])
     west = shape(_zone(store, "46011901").geometry)
     assert west.representative_point().within(SHAPES["Loddefjord"].buffer(0.001))
-    assert queries.levels_with_geometry(store) == ["delomraade", "grunnkrets"]
+    assert read.places.levels_with_geometry(Store.of(store)) == ["delomraade", "grunnkrets"]
 
 
 def test_a_shapefile_without_prj_or_dbf_is_refused(store, tmp_path):

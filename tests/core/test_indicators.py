@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from omradesatsing import db, profiles, queries, stats
+from omradesatsing import db, profiles, read, stats
+from omradesatsing.read import Store
 
 
 def _norm_p(z: float) -> float:
@@ -147,7 +148,7 @@ def test_gap_row_skips_suppressed_periods_and_gives_no_trend_for_a_hidden_latest
 
 def test_indicator_gaps_use_the_published_figure_as_the_start(seeded_store):
     engine = db.make_engine(seeded_store)
-    gaps = queries.indicator_gaps(engine, "not_completed_upper_secondary", ("olsvik", "loddefjord"))
+    gaps = read.indicators.indicator_gaps(Store.of(engine), "not_completed_upper_secondary", ("olsvik", "loddefjord"))
     assert gaps["area_slug"].tolist() == ["olsvik", "loddefjord"]  # in the order asked for
     olsvik = gaps.iloc[0]
     # Olsvik's programme started in 2019; the published 37.9 % (Folkehelseoversikten 2019) is the base
@@ -158,8 +159,8 @@ def test_indicator_gaps_use_the_published_figure_as_the_start(seeded_store):
 
 def test_area_overview_has_every_indicator_with_a_zone_range(seeded_store):
     engine = db.make_engine(seeded_store)
-    overview = queries.area_overview(engine, "loddefjord")
-    assert set(overview["indicator"]) == set(queries.indicators(engine)["key"])
+    overview = read.indicators.area_overview(Store.of(engine), "loddefjord")
+    assert set(overview["indicator"]) == set(read.indicators.indicators(Store.of(engine))["key"])
     assert (overview["zone_n"] == 20).all()  # Bergen's 20 delområder
     assert ((overview["zone_min"] <= overview["zone_q1"]) & (overview["zone_q3"] <= overview["zone_max"])).all()
     ok = overview["spine_value"].dropna()
@@ -168,13 +169,13 @@ def test_area_overview_has_every_indicator_with_a_zone_range(seeded_store):
 
 def test_zone_ranges_never_include_a_suppressed_zone(seeded_store, monkeypatch):
     engine = db.make_engine(seeded_store)
-    raw = queries.zone_values(engine, "delomraade", 2024, "low_income_children")
+    raw = read.indicators.zone_values(Store.of(engine), "delomraade", 2024, "low_income_children")
     threshold = int(raw["numerator"].median()) + 1  # about half the delområder are hidden
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(threshold))
-    hidden = queries.zone_values(engine, "delomraade", 2024, "low_income_children")
+    hidden = read.indicators.zone_values(Store.of(engine), "delomraade", 2024, "low_income_children")
     visible = hidden[~hidden["suppressed"]]
     assert 0 < len(visible) < len(hidden)
-    row = queries.area_overview(engine, "loddefjord").set_index("indicator").loc["low_income_children"]
+    row = read.indicators.area_overview(Store.of(engine), "loddefjord").set_index("indicator").loc["low_income_children"]
     assert row["zone_n"] == len(visible)
     assert row["zone_min"] == visible["value"].min() and row["zone_max"] == visible["value"].max()
     secret = raw[raw["zone_code"].isin(hidden.loc[hidden["suppressed"], "zone_code"])]["value"]
@@ -184,8 +185,8 @@ def test_zone_ranges_never_include_a_suppressed_zone(seeded_store, monkeypatch):
 def test_area_values_do_not_depend_on_which_areas_are_asked_for(seeded_store, monkeypatch):
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "80")
     engine = db.make_engine(seeded_store)
-    one = queries.indicator_values(engine, "young_disability", scopes=("area",), area_slugs=("olsvik",))
-    every = queries.indicator_values(engine, "young_disability", scopes=("area",))
+    one = read.indicators.indicator_values(Store.of(engine), "young_disability", scopes=("area",), area_slugs=("olsvik",))
+    every = read.indicators.indicator_values(Store.of(engine), "young_disability", scopes=("area",))
     every = every[every["area_slug"] == "olsvik"]
     assert one["suppressed"].tolist() == every["suppressed"].tolist()
     assert one["value"].isna().tolist() == every["value"].isna().tolist()
@@ -193,18 +194,18 @@ def test_area_values_do_not_depend_on_which_areas_are_asked_for(seeded_store, mo
 
 def test_measures_aimed_at_an_indicator_in_start_order(seeded_store):
     engine = db.make_engine(seeded_store)
-    m = queries.indicator_measures(engine, "not_completed_upper_secondary", ("loddefjord",))
+    m = read.indicators.indicator_measures(Store.of(engine), "not_completed_upper_secondary", ("loddefjord",))
     assert len(m) == 5 and m["start_date"].is_monotonic_increasing
     assert m.iloc[0]["areas"] == "Loddefjord"
-    assert queries.indicator_measures(engine, "not_completed_upper_secondary", ("slettebakken",)).empty
+    assert read.indicators.indicator_measures(Store.of(engine), "not_completed_upper_secondary", ("slettebakken",)).empty
 
 
 def test_indicator_info_names_sources_years_and_update(seeded_store):
     engine = db.make_engine(seeded_store)
-    info = queries.indicator_info(engine, "not_completed_upper_secondary")
+    info = read.indicators.indicator_info(Store.of(engine), "not_completed_upper_secondary")
     titles = info["sources"]["title"].tolist()
     assert any("Folkehelseoversikt" in t for t in titles)
     assert info["sources"]["illustrative"].tolist()[0] == False  # noqa: E712 (real sources first)
     assert info["any_illustrative"] and info["first_year"] <= 2019 <= info["last_year"]
     assert info["updated_at"] is not None
-    assert queries.indicator_info(engine, "no_such_indicator") is None
+    assert read.indicators.indicator_info(Store.of(engine), "no_such_indicator") is None

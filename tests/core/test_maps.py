@@ -10,7 +10,8 @@ import urllib.parse
 import pandas as pd
 import pytest
 
-from omradesatsing import choropleth, config, db, geo, queries
+from omradesatsing import choropleth, config, db, geo, read
+from omradesatsing.read import Store
 
 # --- classes and colours ----------------------------------------------------------------------
 
@@ -105,14 +106,15 @@ def test_simplified_geometry_keeps_the_shape_and_drops_vertices():
 
 # --- basemap and media settings ---------------------------------------------------------------
 
-def test_no_basemap_by_default_and_unknown_values_fall_back(monkeypatch):
-    monkeypatch.delenv("OMRADESATSING_BASEMAP", raising=False)
-    monkeypatch.setattr(config, "_secrets", lambda: {})
-    assert config.basemap() == "none"
-    monkeypatch.setenv("OMRADESATSING_BASEMAP", "Kartverket")
-    assert config.basemap() == "kartverket"
-    monkeypatch.setenv("OMRADESATSING_BASEMAP", "https://evil.example/tiles")
-    assert config.basemap() == "none"
+def test_no_basemap_by_default_and_unknown_values_fall_back(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "SECRETS_PATH", tmp_path / "none.toml")
+
+    def basemap(**environ):
+        return config.load_settings(environ).basemap
+
+    assert basemap() == "none"
+    assert basemap(OMRADESATSING_BASEMAP="Kartverket") == "kartverket"
+    assert basemap(OMRADESATSING_BASEMAP="https://evil.example/tiles") == "none"
 
 
 def test_online_basemap_is_a_maplibre_style_with_attribution():
@@ -142,8 +144,8 @@ def test_media_paths_stay_inside_the_media_folder(tmp_path, monkeypatch):
 
 def test_zone_map_values_lists_every_zone_at_the_level(seeded_store):
     engine = db.make_engine(seeded_store)
-    df = queries.zone_map_values(engine, "unemployment", "delomraade", 2024)
-    zones = queries.zones(engine, "delomraade")
+    df = read.indicators.zone_map_values(Store.of(engine), "unemployment", "delomraade", 2024)
+    zones = read.places.zones(Store.of(engine), "delomraade")
     assert sorted(df["zone_code"]) == sorted(zones["code"])
     assert df["value"].notna().all()
     assert set(df["period"]) == {"2024"} and df["source_title"].notna().all()
@@ -151,8 +153,8 @@ def test_zone_map_values_lists_every_zone_at_the_level(seeded_store):
 
 def test_bydel_values_are_summed_from_their_delomraader(seeded_store):
     engine = db.make_engine(seeded_store)
-    bydel = queries.zone_map_values(engine, "unemployment", "bydel", 2024).set_index("zone_code")
-    kids = queries.indicator_values(engine, "unemployment", scopes=("zone",), zone_level="delomraade", year=2024)
+    bydel = read.indicators.zone_map_values(Store.of(engine), "unemployment", "bydel", 2024).set_index("zone_code")
+    kids = read.indicators.indicator_values(Store.of(engine), "unemployment", scopes=("zone",), zone_level="delomraade", year=2024)
     assert bydel["derived"].all() and bydel["illustrative"].all()
     for parent, group in kids.groupby("parent_code"):
         expected = 100 * group["numerator"].sum() / group["denominator"].sum()
@@ -162,19 +164,19 @@ def test_bydel_values_are_summed_from_their_delomraader(seeded_store):
 
 def test_a_median_is_not_summed_up(seeded_store):
     engine = db.make_engine(seeded_store)
-    bydel = queries.zone_map_values(engine, "median_income", "bydel", 2024)
+    bydel = read.indicators.zone_map_values(Store.of(engine), "median_income", "bydel", 2024)
     assert bydel["value"].isna().all() and not bydel["suppressed"].any()
 
 
 def test_a_hidden_delomraade_hides_its_bydel_total(seeded_store, monkeypatch):
     """Attack: bydel total minus the visible delområder = the suppressed one? The total is hidden too."""
     engine = db.make_engine(seeded_store)
-    kids = queries.indicator_values(engine, "unemployment", scopes=("zone",), zone_level="delomraade", year=2024)
+    kids = read.indicators.indicator_values(Store.of(engine), "unemployment", scopes=("zone",), zone_level="delomraade", year=2024)
     threshold = int(kids["numerator"].min()) + 1  # hides at least the smallest delområde
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(threshold))
-    hidden_kids = queries.indicator_values(engine, "unemployment", scopes=("zone",), zone_level="delomraade",
+    hidden_kids = read.indicators.indicator_values(Store.of(engine), "unemployment", scopes=("zone",), zone_level="delomraade",
                                            year=2024)
-    bydel = queries.zone_map_values(engine, "unemployment", "bydel", 2024).set_index("zone_code")
+    bydel = read.indicators.zone_map_values(Store.of(engine), "unemployment", "bydel", 2024).set_index("zone_code")
     checked = 0
     for parent, group in hidden_kids.groupby("parent_code"):
         if group["suppressed"].any():
@@ -188,11 +190,11 @@ def test_a_hidden_delomraade_hides_its_bydel_total(seeded_store, monkeypatch):
 
 def test_zone_years_and_profile(seeded_store):
     engine = db.make_engine(seeded_store)
-    assert queries.zone_years(engine, "unemployment", "bydel") == list(range(2015, 2025))
-    assert queries.zone_years(engine, "unemployment", "levekaarssone") == [2016]
-    assert queries.levels_with_geometry(engine) == ["bydel", "delomraade"]  # no zone files imported yet
-    code = queries.zones(engine, "delomraade").iloc[0]["code"]
-    profile = queries.zone_profile(engine, "delomraade", code, 2024, "nb")
+    assert read.indicators.zone_years(Store.of(engine), "unemployment", "bydel") == list(range(2015, 2025))
+    assert read.indicators.zone_years(Store.of(engine), "unemployment", "levekaarssone") == [2016]
+    assert read.places.levels_with_geometry(Store.of(engine)) == ["bydel", "delomraade"]  # no zone files imported yet
+    code = read.places.zones(Store.of(engine), "delomraade").iloc[0]["code"]
+    profile = read.indicators.zone_profile(Store.of(engine), "delomraade", code, 2024, "nb")
     assert len(profile) >= 8
     assert profile["city_value"].notna().all()
     assert set(profile["year"]) == {2024}
@@ -200,9 +202,9 @@ def test_zone_years_and_profile(seeded_store):
 
 def test_zone_areas_link_zones_to_programme_areas(seeded_store):
     engine = db.make_engine(seeded_store)
-    by_delomraade = queries.zone_areas(engine, "delomraade")
+    by_delomraade = read.places.zone_areas(Store.of(engine), "delomraade")
     lodd = set(by_delomraade.loc[by_delomraade["slug"].isin(["loddefjord", "olsvik"]), "zone_code"])
     assert len(lodd) == 1  # they share one delområde (see data/SOURCES.md)
-    by_bydel = queries.zone_areas(engine, "bydel")
+    by_bydel = read.places.zone_areas(Store.of(engine), "bydel")
     laksevaag = by_bydel[by_bydel["slug"] == "loddefjord"]["zone_code"].iloc[0]
     assert set(by_bydel.loc[by_bydel["zone_code"] == laksevaag, "slug"]) >= {"loddefjord", "olsvik", "indre-laksevag"}

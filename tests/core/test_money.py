@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from omradesatsing import commands, db, money, queries
+from omradesatsing import commands, db, money, read
 from omradesatsing.models import Area, AuditEntry, Grant, Investment, Source
 from omradesatsing.permissions import ANONYMOUS, Actor, PermissionDenied
+from omradesatsing.read import Store
 
 EDITOR = Actor("kari", "editor", "Kari", frozenset({"loddefjord"}))
 ADMIN = Actor("ola", "admin", "Ola")
@@ -48,12 +49,12 @@ def test_per_inhabitant_table_weights_the_total_and_carries_marks():
 
 def test_sums_are_exact_integers_in_sql(seeded_store):
     engine = db.make_engine(seeded_store)
-    every = queries.investments(engine)
-    by_area = queries.money_totals(engine, "area")
+    every = read.money.investments(Store.of(engine))
+    by_area = read.money.money_totals(Store.of(engine), "area")
     assert by_area["budget_nok"].dtype == "int64"
     assert int(by_area["budget_nok"].sum()) == sum(int(x) for x in every["budget_nok"])
     assert int(by_area["spent_nok"].sum()) == sum(int(x) for x in every["spent_nok"])
-    by_cat = queries.money_totals(engine, "category", area_slugs=("loddefjord",))
+    by_cat = read.money.money_totals(Store.of(engine), "category", area_slugs=("loddefjord",))
     lodd = every[every["area_slug"] == "loddefjord"]
     assert dict(zip(by_cat["key"], by_cat["budget_nok"], strict=True)) == \
         {k: int(v) for k, v in lodd.groupby("category")["budget_nok"].sum().items()}
@@ -62,8 +63,8 @@ def test_sums_are_exact_integers_in_sql(seeded_store):
 
 def test_every_area_is_listed_even_without_projects(seeded_store):
     engine = db.make_engine(seeded_store)
-    none = queries.area_money(engine, statuses=("planned",), categories=("schools",))
-    areas = set(queries.areas(engine)["slug"])
+    none = read.money.area_money(Store.of(engine), statuses=("planned",), categories=("schools",))
+    areas = set(read.places.areas(Store.of(engine))["slug"])
     assert set(none["area_slug"]) == areas | {"_all"}
     empty = none[none["projects"] == 0]
     assert not empty.empty and (empty["budget_nok"] == 0).all() and (empty["budget_per_inhabitant"] == 0).all()
@@ -71,8 +72,8 @@ def test_every_area_is_listed_even_without_projects(seeded_store):
 
 def test_grant_totals_keep_real_and_illustrative_apart(seeded_store):
     engine = db.make_engine(seeded_store)
-    totals = queries.grant_totals(engine)
-    grants = queries.grants(engine)
+    totals = read.money.grant_totals(Store.of(engine))
+    grants = read.money.grants(Store.of(engine))
     assert int(totals["amount_nok"].sum()) == int(grants.loc[grants["in_sums"], "amount_nok"].sum())
     # 2020: the published 12.7 mill. is the total of the 5.0 (Loddefjord and Olsvik) and the derived 7.7;
     # summing every row would say 25.4

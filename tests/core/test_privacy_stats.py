@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from omradesatsing import db, formatting as fmt, privacy, queries, stats
+from omradesatsing import db, formatting as fmt, privacy, read, stats
+from omradesatsing.read import Store
 
 
 def _frame(rows):
@@ -48,25 +49,27 @@ def test_siblings_are_grouped_per_parent():
             rows.append(dict(indicator="x", scope="zone", zone_level="grunnkrets", parent_code=parent, year=2024,
                              zone_code=f"{parent}{i}", numerator=count, denominator=100, value=float(count),
                              suppressed=False))
-    out = privacy.suppress(pd.DataFrame(rows), threshold=5, sibling_groups=list(queries.SIBLING_GROUPS))
+    out = privacy.suppress(pd.DataFrame(rows), threshold=5, sibling_groups=list(read.indicators.SIBLING_GROUPS))
     assert out.groupby("parent_code")["suppressed"].sum().to_dict() == {"A": 2, "B": 2}
 
 
-def test_threshold_is_configurable(monkeypatch):
+def test_threshold_is_configurable(tmp_path):
     df = _frame([("a", "z1", 7, 100, 7.0, False)])
     assert not privacy.suppress(df, threshold=5)["suppressed"].any()
     assert privacy.suppress(df, threshold=10)["suppressed"].all()
     from omradesatsing import config
 
-    monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "10")
-    assert config.suppression_threshold() == 10
-    monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "tull")
-    assert config.suppression_threshold() == 5
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('OMRADESATSING_MIN_COUNT = 3\n')
+    assert config.load_settings({}, secrets).suppression_threshold == 3
+    assert config.load_settings({"OMRADESATSING_MIN_COUNT": "10"}, secrets).suppression_threshold == 10
+    assert config.load_settings({"OMRADESATSING_MIN_COUNT": "tull"}, secrets).suppression_threshold == 5
+    assert config.load_settings({"OMRADESATSING_MIN_COUNT": "0"}, secrets).suppression_threshold == 1
 
 
 @pytest.mark.parametrize("indicator", ["young_disability", "child_welfare"])
 def test_the_store_never_returns_a_hidden_number(seeded_store, indicator):
-    df = queries.indicator_values(db.make_engine(seeded_store), indicator, zone_level="grunnkrets")
+    df = read.indicators.indicator_values(Store.of(db.make_engine(seeded_store)), indicator, zone_level="grunnkrets")
     kretser = df[df["scope"] == "zone"]
     assert kretser["suppressed"].any(), "the seed should make some grunnkrets values small"
     hidden = kretser[kretser["suppressed"]]
@@ -81,9 +84,9 @@ def test_the_store_never_returns_a_hidden_number(seeded_store, indicator):
 def test_reconstruction_from_the_parent_total_fails(seeded_store, indicator):
     """Attack: parent delområde's count minus its visible grunnkretser = the hidden one?"""
     engine = db.make_engine(seeded_store)
-    kretser = queries.indicator_values(engine, indicator, zone_level="grunnkrets")
+    kretser = read.indicators.indicator_values(Store.of(engine), indicator, zone_level="grunnkrets")
     kretser = kretser[kretser["scope"] == "zone"]
-    parents = queries.indicator_values(engine, indicator, zone_level="delomraade")
+    parents = read.indicators.indicator_values(Store.of(engine), indicator, zone_level="delomraade")
     parents = parents[parents["scope"] == "zone"].set_index(["zone_code", "year"])
     attempts = 0
     for (parent, year), group in kretser.groupby(["parent_code", "year"]):

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from omradesatsing import commands, db, programme, queries
+from omradesatsing import commands, db, programme, read
 from omradesatsing.models import (
     Area,
     AuditEntry,
@@ -23,6 +23,7 @@ from omradesatsing.models import (
     Subprogramme,
 )
 from omradesatsing.permissions import ANONYMOUS, Actor, PermissionDenied
+from omradesatsing.read import Store
 
 EDITOR = Actor("kari", "editor", "Kari Nordmann", frozenset({"olsvik"}))
 OTHER_EDITOR = Actor("per", "editor", "Per Hansen", frozenset({"olsvik"}))
@@ -136,7 +137,7 @@ def test_a_status_change_writes_history_and_audit_in_one_go(store):
     version = commands.update_measure_status(store, EDITOR, m.id, status="at_risk", progress="55",
                                              comment="Vikarmangel i høst.", expected_version=m.version, now=when)
     assert version == m.version + 1
-    history = queries.status_history(store, m.id)
+    history = read.programme.status_history(Store.of(store), m.id)
     newest = history.iloc[0]
     assert (newest["previous_status"], newest["status"], newest["progress"]) == ("on_track", "at_risk", 55)
     assert newest["comment"] == "Vikarmangel i høst." and newest["changed_by"] == "Kari Nordmann"
@@ -147,7 +148,7 @@ def test_a_status_change_writes_history_and_audit_in_one_go(store):
     assert (audit.username, audit.action, audit.entity, audit.entity_id) == ("kari", "status", "measure", str(m.id))
     assert audit.detail["status"] == ["on_track", "at_risk"] and audit.detail["comment"] == [None, "Vikarmangel i høst."]
     assert not measure.status_illustrative and measure.updated_at == when
-    listed = queries.measures(store, today=dt.date(2026, 11, 23)).set_index("name")
+    listed = read.programme.measures(Store.of(store), today=dt.date(2026, 11, 23)).set_index("name")
     assert listed.loc["Ressurspersoner", "latest_comment"] == "Vikarmangel i høst."
     assert not listed.loc["Ressurspersoner", "stale"]
     assert listed.loc["Møteplass", "stale"]  # last updated in March, before tertial 3
@@ -174,16 +175,16 @@ def test_changed_since_gives_before_and_after_per_measure(store):
                                        expected_version=m.version, now=dt.datetime(2026, 10, 1, 9))
     commands.update_measure_status(store, EDITOR, m.id, status="off_track", progress=45, comment="Stoppet.",
                                    expected_version=v, now=dt.datetime(2026, 11, 1, 9))
-    changes = queries.status_changes_since(store, dt.datetime(2026, 9, 1))
+    changes = read.programme.status_changes_since(Store.of(store), dt.datetime(2026, 9, 1))
     assert list(changes["measure_name"]) == ["Ressurspersoner"]  # Møteplass has not changed since
     row = changes.iloc[0]
     assert (row["before"], row["after"], row["direction"], row["updates"]) == ("on_track", "off_track", "worse", 2)
     assert row["comment"] == "Stoppet." and not row["illustrative"]
     # from a date before anything: the first status has no "before"
-    first = queries.status_changes_since(store, dt.datetime(2020, 1, 1)).set_index("measure_name")
+    first = read.programme.status_changes_since(Store.of(store), dt.datetime(2020, 1, 1)).set_index("measure_name")
     assert first.loc["Møteplass", "before"] is None and first.loc["Møteplass", "direction"] == "new"
-    assert len(queries.changed_since(store, dt.datetime(2026, 9, 1))) == 2  # every single change
-    assert queries.status_changes_since(store, dt.datetime(2026, 11, 2)).empty
+    assert len(read.programme.changed_since(Store.of(store), dt.datetime(2026, 9, 1))) == 2  # every single change
+    assert read.programme.status_changes_since(Store.of(store), dt.datetime(2026, 11, 2)).empty
 
 
 def test_a_snapshot_freezes_statuses_and_compares_with_now(store):
@@ -192,10 +193,10 @@ def test_a_snapshot_freezes_statuses_and_compares_with_now(store):
     assert _count(store, SnapshotItem, SnapshotItem.snapshot_id == snap) == 2
     commands.update_measure_status(store, EDITOR, m.id, status="completed", progress=100, comment="Ferdig.",
                                    expected_version=m.version)
-    listed = queries.snapshots(store)
+    listed = read.programme.snapshots(Store.of(store))
     assert (listed.iloc[0]["name"], listed.iloc[0]["measures"], listed.iloc[0]["taken_by"]) == \
         ("Tertialrapport 2 2026", 2, "Kari Nordmann")
-    cmp = queries.snapshot_compare(store, snap).set_index("measure_name")
+    cmp = read.programme.snapshot_compare(Store.of(store), snap).set_index("measure_name")
     assert (cmp.loc["Ressurspersoner", "status_then"], cmp.loc["Ressurspersoner", "status_now"]) == \
         ("on_track", "completed")
     assert cmp.loc["Ressurspersoner", "changed"] and cmp.loc["Ressurspersoner", "direction"] == "completed"
@@ -221,7 +222,7 @@ def test_milestones_only_in_own_areas_with_valid_dates(store):
     other = _measure(store, "Møteplass")
     with pytest.raises(PermissionDenied):
         commands.save_milestone(store, EDITOR, other.id, {"name": "X", "due_date": "2026-12-01"})
-    ms = queries.milestones(store)
+    ms = read.programme.milestones(Store.of(store))
     assert list(ms["name"]) == ["Plan godkjent"] and ms.iloc[0]["done_date"] == dt.date(2026, 11, 20)
     assert _count(store, AuditEntry, AuditEntry.entity == "milestone") == 2
     admin_mid = commands.save_milestone(store, ADMIN, other.id, {"name": "Åpning", "due_date": "2027-01-15"})
@@ -230,10 +231,10 @@ def test_milestones_only_in_own_areas_with_valid_dates(store):
 
 def test_seed_has_the_real_subprogramme_2_and_example_snapshots(seeded_store):
     engine = db.make_engine(seeded_store)
-    subs = queries.subprogrammes(engine).set_index("number")
+    subs = read.programme.subprogrammes(Store.of(engine)).set_index("number")
     assert subs.loc[2, "name"] == "Oppvekst og utdanning" and not subs.loc[2, "illustrative"]
-    names = set(queries.measures(engine)["name"])
+    names = set(read.programme.measures(Store.of(engine))["name"])
     assert {"Følgeforskning ved NORCE og NOVA", "Oppfølging i overgangen fra grunnskole til videregående",
             "Alle skal med! – ressurspersoner ved de fire skolene"} <= names
-    snaps = queries.snapshots(engine)
+    snaps = read.programme.snapshots(Store.of(engine))
     assert len(snaps) >= 2 and snaps["illustrative"].all()

@@ -11,9 +11,10 @@ from alembic.migration import MigrationContext
 from shapely.geometry import shape
 from sqlalchemy import func, inspect, select
 
-from omradesatsing import config, db, queries
+from omradesatsing import config, db, read
 from omradesatsing.cli import init_db
 from omradesatsing.models import Base, Grant, IndicatorValue, Measure, Source, Subprogramme, Zone
+from omradesatsing.read import Store
 
 
 def test_migration_creates_the_schema_the_models_describe(db_url):
@@ -34,9 +35,9 @@ def test_migration_creates_the_schema_the_models_describe(db_url):
 def test_init_db_seeds_once(db_url):
     assert init_db(db_url) == "seeded"
     engine = db.make_engine(db_url)
-    before = queries.store_summary(engine)
+    before = read.about.store_summary(Store.of(engine))
     assert init_db(db_url) == "already seeded"
-    assert queries.store_summary(engine) == before
+    assert read.about.store_summary(Store.of(engine)) == before
     engine.dispose()
 
 
@@ -45,7 +46,7 @@ def _engine(url):
 
 
 def test_real_areas_with_periods(seeded_store):
-    areas = queries.areas(_engine(seeded_store)).set_index("slug")
+    areas = read.places.areas(Store.of(_engine(seeded_store))).set_index("slug")
     assert {"loddefjord", "olsvik", "solheim", "slettebakken", "ytre-arna", "indre-laksevag"} <= set(areas.index)
     assert areas.loc["loddefjord", "start_year"] == 2019 and areas.loc["loddefjord", "end_year"] == 2026
     assert areas.loc["slettebakken", "start_year"] == 2023
@@ -56,7 +57,7 @@ def test_real_areas_with_periods(seeded_store):
 
 
 def test_published_dropout_figures_are_real_with_a_source(seeded_store):
-    df = queries.indicator_values(_engine(seeded_store), "not_completed_upper_secondary", scopes=("area",))
+    df = read.indicators.indicator_values(Store.of(_engine(seeded_store)), "not_completed_upper_secondary", scopes=("area",))
     real = df[~df["illustrative"]].set_index("area_slug")
     assert real.loc["olsvik", "value"] == pytest.approx(37.9)
     assert real.loc["loddefjord", "value"] == pytest.approx(44.0)
@@ -66,7 +67,7 @@ def test_published_dropout_figures_are_real_with_a_source(seeded_store):
 
 def test_real_grants_are_not_illustrative(seeded_store):
     engine = _engine(seeded_store)
-    grants = queries.grants(engine)
+    grants = read.money.grants(Store.of(engine))
     with open(config.DATA_DIR / "bergen-omradesatsing-tilskudd.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:

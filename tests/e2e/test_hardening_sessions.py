@@ -9,9 +9,10 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from omradesatsing import auth, db, queries, users
+from omradesatsing import auth, db, read, users
 from omradesatsing.models import Investment
 from omradesatsing.permissions import Actor
+from omradesatsing.read import Store
 from tests.e2e.conftest import AppServer, open_url, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,7 @@ def store(store_file, tmp_path):
     path = tmp_path / "store.db"
     shutil.copy(store_file, path)
     engine = db.make_engine(f"sqlite:///{path}")
-    every_area = tuple(queries.areas(engine)["slug"])
+    every_area = tuple(read.places.areas(Store.of(engine))["slug"])
     for name in ("kari", "per"):
         auth.create_user(engine, name, PASSWORD, role="editor", display_name=name.title(), area_slugs=every_area)
     server = AppServer(None, database_url=f"sqlite:///{path}")  # the store the test reads and changes
@@ -76,7 +77,7 @@ def _save(page) -> None:
 
 def test_a_save_over_another_editors_newer_save_is_refused(browser, store):
     server, engine = store
-    first = queries.investments(engine).iloc[0]
+    first = read.money.investments(Store.of(engine)).iloc[0]
     pid = int(first["id"])
     a_context, a = _sign_in(browser, server, "kari")
     b_context, b = _sign_in(browser, server, "per")
@@ -96,7 +97,7 @@ def test_a_save_over_another_editors_newer_save_is_refused(browser, store):
         expect(b.get_by_text("endret av kari", exact=False).first).to_be_visible()
         expect(b.get_by_text("Lagret: «", exact=False)).to_have_count(0)
         screenshot(b, "investeringer-conflict-1280x720")
-        assert queries.investments(engine).set_index("id").loc[pid, "name"] == "Nytt navn fra Kari"
+        assert read.money.investments(Store.of(engine)).set_index("id").loc[pid, "name"] == "Nytt navn fra Kari"
         expect(_name_box(b)).to_have_value(str(first["name"]) + " (Per)")  # what Per typed is kept
         b.get_by_role("button", name=ui("investments.reload")).click()  # load Kari's change, then save again
         wait_for_app_run(b)
@@ -104,7 +105,7 @@ def test_a_save_over_another_editors_newer_save_is_refused(browser, store):
         _name_box(b).fill("Nytt navn fra Per")
         _save(b)
         expect(b.get_by_text("Lagret: «Nytt navn fra Per»", exact=False)).to_be_visible()
-        assert queries.investments(engine).set_index("id").loc[pid, "name"] == "Nytt navn fra Per"
+        assert read.money.investments(Store.of(engine)).set_index("id").loc[pid, "name"] == "Nytt navn fra Per"
     finally:
         a_context.close()
         b_context.close()
@@ -113,7 +114,7 @@ def test_a_save_over_another_editors_newer_save_is_refused(browser, store):
 def test_a_closed_or_demoted_account_can_no_longer_save_or_open_admin(browser, store):
     server, engine = store
     admin = Actor("ola", "admin", "Ola")
-    before = len(queries.investments(engine))
+    before = len(read.money.investments(Store.of(engine)))
     context, page = _sign_in(browser, server, "kari")
     try:
         _menu(page, "investeringer")
@@ -121,7 +122,7 @@ def test_a_closed_or_demoted_account_can_no_longer_save_or_open_admin(browser, s
         _name_box(page).fill("Prosjekt etter stenging")
         users.update_user(engine, admin, "kari", role="editor", area_slugs=("olsvik",), active=False)
         _save(page)
-        assert len(queries.investments(engine)) == before  # nothing was saved
+        assert len(read.money.investments(Store.of(engine))) == before  # nothing was saved
         expect(page.get_by_text(ui("login.account_closed"))).to_be_visible()
         expect(page.get_by_text(ui("investments.edit_heading"))).to_have_count(0)  # no forms any more
         _menu(page, "admin")

@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from components.ui import STATUS_SYMBOL
-from omradesatsing import commands, db, queries
+from omradesatsing import commands, db, read
 from omradesatsing.permissions import Actor
 from omradesatsing.programme import HEADLINE_INDICATORS
+from omradesatsing.read import Store
 from tests.e2e.conftest import ERRORS, AppServer, open_url, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -60,14 +61,14 @@ def marked_server(store_file, tmp_path_factory):
     shutil.copy(store_file, store)
     engine = db.make_engine(f"sqlite:///{store}")
     snap = commands.freeze_snapshot(engine, ADMIN, REPORT, note="Notat " + MARKUP)
-    m = queries.measures(engine).iloc[0]
+    m = read.programme.measures(Store.of(engine)).iloc[0]
     commands.update_measure_status(engine, ADMIN, int(m["id"]), status="at_risk", progress=10, comment=COMMENT,
                                    expected_version=int(m["version"]))
     pid = commands.save_investment(engine, ADMIN, {
         "name": PROJECT, "area_slug": "olsvik", "category": "parks_squares", "funding_source": "municipality",
         "budget_nok": 1_000_000, "spent_nok": 0, "start_year": 2026, "end_year": 2026, "status": "planned",
         "description": "Beskrivelse", "lon": "5.25", "lat": "60.37"})
-    old = int(queries.investments(engine).iloc[0]["id"])
+    old = int(read.money.investments(Store.of(engine)).iloc[0]["id"])
     with engine.begin() as conn:
         conn.execute(text("UPDATE investment SET photo_before = 'https://example.com/x.png', "
                           "photo_after = 'http://example.com/y.png' WHERE id = :id"), {"id": old})
@@ -95,7 +96,7 @@ def test_markup_in_a_status_comment_shows_as_typed_on_oversikt(marked_server, pa
 
 def test_a_report_name_with_markup_shows_as_typed_on_the_changes_slide(marked_server, page, store_file):
     engine = db.make_engine(f"sqlite:///{store_file}")
-    shown = [k for k in HEADLINE_INDICATORS if k in set(queries.indicators(engine)["key"])]
+    shown = [k for k in HEADLINE_INDICATORS if k in set(read.indicators.indicators(Store.of(engine))["key"])]
     last = 1 + len(shown) + 3  # intro, the indicators, money, measures, changes
     requests = _watch(page)
     open_url(page, f"{marked_server.url}/presentasjon?lysbilde={last}")
@@ -177,7 +178,7 @@ def _click_row(page, table, row: int) -> None:
 
 def test_a_search_after_picking_a_project_shows_no_error(server, page, store_file):
     engine = db.make_engine(f"sqlite:///{store_file}")
-    projects = queries.investments(engine)
+    projects = read.money.investments(Store.of(engine))
     open_url(page, f"{server.url}/investeringer")
     table = page.locator(FRAME).filter(visible=True).last  # the project list is the last table shown
     _click_row(page, table, 5)
@@ -204,7 +205,7 @@ def test_a_search_after_picking_a_project_shows_no_error(server, page, store_fil
 
 def test_a_filter_after_picking_a_measure_shows_no_error(server, page, store_file):
     engine = db.make_engine(f"sqlite:///{store_file}")
-    measures = queries.measures(engine)
+    measures = read.programme.measures(Store.of(engine))
     mine = measures[measures["subprogramme_number"] == 2].reset_index(drop=True)
     assert len(mine) >= 3
     open_url(page, f"{server.url}/delprogrammer")

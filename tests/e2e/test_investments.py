@@ -8,7 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from omradesatsing import auth, db, queries
+from omradesatsing import auth, db, read
+from omradesatsing.read import Store
 from tests.e2e.conftest import CHART, AppServer, drawn_colours, open_url, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 def test_charts_and_a_shared_project_link(server, page, store_file):
     engine = db.make_engine(f"sqlite:///{store_file}")
-    project = queries.investments(engine).dropna(subset=["lon"]).iloc[0]
+    project = read.money.investments(Store.of(engine)).dropna(subset=["lon"]).iloc[0]
     open_url(page, f"{server.url}/investeringer?prosjekt={int(project['id'])}")
     charts = page.locator(CHART)
     expect(charts.first).to_be_visible()

@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from omradesatsing import geo
+from omradesatsing.read import Store
 from tests.e2e.conftest import DECK, open_url, painted_map, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -51,14 +52,14 @@ def _screen_point(view: dict, box: dict, lon: float, lat: float) -> tuple[float,
 
 
 def test_hover_and_click_select_a_zone_and_the_url_follows(server, page, store_file):
-    from omradesatsing import db, queries
+    from omradesatsing import db, read
     from omradesatsing.geo import label_point
 
     engine = db.make_engine(f"sqlite:///{store_file}")
-    features = {f["properties"]["name"]: f for f in queries.zone_features(engine, "delomraade")["features"]}
+    features = {f["properties"]["name"]: f for f in read.places.zone_features(Store.of(engine), "delomraade")["features"]}
     fana = features["Fana"]
     lon, lat = label_point(fana["geometry"])
-    box_bergen = geo.bounds(queries.zone_features(engine, "kommune"))
+    box_bergen = geo.bounds(read.places.zone_features(Store.of(engine), "kommune"))
 
     open_url(page, f"{server.url}/kart")
     painted_map(page)

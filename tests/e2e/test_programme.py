@@ -8,7 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from omradesatsing import auth, db, queries
+from omradesatsing import auth, db, read
+from omradesatsing.read import Store
 from tests.e2e.conftest import AppServer, open_url, screenshot, ui, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +23,7 @@ def test_editor_changes_a_status_with_a_comment_and_sees_it_in_the_history(store
     engine = db.make_engine(f"sqlite:///{store}")
     auth.create_user(engine, "kari", "et langt passord", role="editor", display_name="Kari Nordmann",
                      area_slugs=("olsvik",))
-    first = queries.measures(engine)
+    first = read.programme.measures(Store.of(engine))
     first = first[first["subprogramme_number"] == 2].iloc[0]  # the first row of Delprogram 2's table
     server = AppServer(store)
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nb-NO")
@@ -61,7 +62,7 @@ def test_editor_changes_a_status_with_a_comment_and_sees_it_in_the_history(store
         expect(latest).to_be_visible()
         # the history table (a canvas grid) lists the change first: read it as a user would, by its download
         served = db.make_engine(f"sqlite:///{server.dir / 'store.db'}")  # the server works on its own copy
-        history = queries.status_history(served, int(first["id"]))
+        history = read.programme.status_history(Store.of(served), int(first["id"]))
         assert history.iloc[0]["comment"] == "Sommerjobbene ble færre enn planlagt."
         assert history.iloc[0]["changed_by"] == "Kari Nordmann" and history.iloc[0]["status"] == "off_track"
         with page.expect_download() as download:

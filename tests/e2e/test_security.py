@@ -10,8 +10,9 @@ import tomllib
 import pytest
 from playwright.sync_api import expect
 
-from omradesatsing import commands, db, queries
+from omradesatsing import commands, db, read
 from omradesatsing.permissions import Actor
+from omradesatsing.read import Store
 from tests.e2e.conftest import ROOT, AppServer, open_url
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,7 @@ def test_user_text_is_never_html_or_script(store_file, tmp_path, page):
         "name": "Ballbinge " + NASTY[:60], "area_slug": "olsvik", "category": "parks_squares",
         "funding_source": "municipality", "budget_nok": 1_000_000, "spent_nok": 0, "start_year": 2026,
         "end_year": 2026, "status": "planned", "description": NASTY, "lon": "5.25", "lat": "60.37"})
-    m = queries.measures(engine).iloc[0]
+    m = read.programme.measures(Store.of(engine)).iloc[0]
     commands.update_measure_status(engine, ADMIN, int(m["id"]), status="at_risk", progress=10, comment=NASTY,
                                    expected_version=int(m["version"]))
     server = AppServer(store)

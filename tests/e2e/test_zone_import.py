@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from omradesatsing import auth, db, queries
+from omradesatsing import auth, db, read
 from omradesatsing.models import AuditEntry, Zone
+from omradesatsing.read import Store
 from tests.e2e.conftest import (
     AppServer,
     open_url,
@@ -116,7 +117,7 @@ def test_admin_imports_a_geojson_and_kart_offers_the_level(store_file, tmp_path,
         screenshot(page, "admin-import-done-1280x720")
         assert _served_state(server) == (5, 1)
         served = db.make_engine(f"sqlite:///{server.dir / 'store.db'}")
-        assert "levekaarssone" in queries.levels_with_geometry(served)
+        assert "levekaarssone" in read.places.levels_with_geometry(Store.of(served))
         served.dispose()
 
         page.get_by_role("link", name=ui("nav.kart")).click()

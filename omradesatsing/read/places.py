@@ -1,0 +1,148 @@
+"""Places: the programme areas, the zones at each level and their boundaries (GeoJSON for maps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from omradesatsing import geo
+from omradesatsing.models import Area, AreaZone, Source, Zone
+from omradesatsing.read.store import Store, frame
+
+
+def areas(store: Store) -> pd.DataFrame:
+    """All programme areas, active first, with their source."""
+    stmt = (
+        select(Area.id, Area.slug, Area.name, Area.state, Area.start_year, Area.end_year, Area.bydel_name,
+               Area.levekaarssone_names, Area.population, Area.population_illustrative, Area.description,
+               Area.geometry_note, Area.coordinator, Area.note, Source.title.label("source_title"),
+               Source.url.label("source_url"))
+        .outerjoin(Source, Source.id == Area.source_id)
+        .order_by(Area.end_year.is_not(None), Area.start_year.desc(), Area.name)
+    )
+    df = frame(store, stmt)
+    order = {"active": 0, "preproject": 1, "ended": 2}
+    if not df.empty:
+        df = df.sort_values(["state", "start_year"], key=lambda s: s.map(order) if s.name == "state" else -s)
+    return df.reset_index(drop=True)
+
+
+
+def area(store: Store, slug: str) -> dict[str, Any] | None:
+    df = areas(store)
+    hit = df[df["slug"] == slug]
+    return None if hit.empty else hit.iloc[0].to_dict()
+
+
+
+def area_zones(store: Store, slug: str) -> pd.DataFrame:
+    stmt = (
+        select(Zone.level, Zone.code, Zone.name, Zone.population, AreaZone.approximate, AreaZone.note)
+        .join(AreaZone, AreaZone.zone_id == Zone.id)
+        .join(Area, Area.id == AreaZone.area_id)
+        .where(Area.slug == slug)
+        .order_by(Zone.level, Zone.name)
+    )
+    return frame(store, stmt)
+
+
+
+def zones(store: Store, level: str) -> pd.DataFrame:
+    """Zones at one level (without geometry), with their parent's name."""
+    parent = aliased(Zone)
+    stmt = (
+        select(Zone.id, Zone.code, Zone.name, Zone.level, Zone.population, Zone.population_year,
+               parent.name.label("parent_name"), Zone.note)
+        .outerjoin(parent, parent.id == Zone.parent_id)
+        .where(Zone.level == level)
+        .order_by(Zone.code)
+    )
+    if level == "kommune":
+        stmt = stmt.where(Zone.code == "4601")
+    return frame(store, stmt)
+
+
+
+def levels_with_geometry(store: Store) -> list[str]:
+    """Zone levels that can be drawn (some zone has geometry), Bergen itself left out."""
+    stmt = select(Zone.level).where(Zone.geometry.is_not(None), Zone.level != "kommune").distinct()
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(stmt).scalars())
+
+
+
+def zone_features(store: Store, level: str, *, include_neighbours: bool = False, simplified: bool = True) -> dict:
+    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry (simplified for maps)."""
+    stmt = select(Zone.code, Zone.name, Zone.level, Zone.population, Zone.geometry).where(
+        Zone.level == level, Zone.geometry.is_not(None)
+    )
+    if level == "kommune" and not include_neighbours:
+        stmt = stmt.where(Zone.code == "4601")
+    if level == "kommune" and include_neighbours:
+        stmt = stmt.where(Zone.code != "4601")
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt.order_by(Zone.code)).all()
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": r.geometry,
+             "properties": {"code": r.code, "name": r.name, "level": r.level, "population": r.population}}
+            for r in rows
+        ],
+    }
+    return geo.simplify_collection(collection) if simplified else collection
+
+
+
+def area_features(store: Store) -> dict:
+    """Each area drawn with the geometry of the zone that stands in for it (see Area.geometry_note),
+    or, once every levekårssone of the area has imported boundaries, with those instead."""
+    stmt = (
+        select(Area.slug, Area.name, Area.state, Area.start_year, Area.end_year, Area.geometry_note,
+               Zone.geometry, Zone.name.label("zone_name"), AreaZone.approximate)
+        .join(AreaZone, AreaZone.area_id == Area.id)
+        .join(Zone, Zone.id == AreaZone.zone_id)
+        .order_by(Area.name, Zone.name)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    own = {}  # area -> are all its own (not approximate) zones drawable?
+    for r in rows:
+        if not r.approximate:
+            own[r.slug] = own.get(r.slug, True) and r.geometry is not None
+    rows = [r for r in rows if r.geometry is not None and (r.approximate != own.get(r.slug, False))]
+    # An area's own levekårssoner are drawn as one shape (one outline, one label).
+    shapes: dict[tuple, list] = {}
+    for r in rows:
+        shapes.setdefault((r.slug, r.approximate, r.zone_name if r.approximate else None), []).append(r)
+    features = []
+    for (_slug, approximate, _zone), group in shapes.items():
+        r = group[0]
+        if len(group) == 1:
+            geometry = r.geometry
+        else:  # closing (≈10 m) removes the hairlines left where neighbours were simplified apart
+            joined = unary_union([shape(g.geometry) for g in group])
+            geometry = mapping(joined.buffer(geo.SIMPLIFY_DEGREES).buffer(-geo.SIMPLIFY_DEGREES))
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"slug": r.slug, "name": r.name, "state": r.state, "start_year": r.start_year,
+                                        "end_year": r.end_year, "zone_name": ", ".join(g.zone_name for g in group),
+                                        "note": r.geometry_note if approximate else None}})
+    return geo.simplify_collection({"type": "FeatureCollection", "features": features})
+
+
+
+def zone_areas(store: Store, level: str) -> pd.DataFrame:
+    """Which programme areas lie in each zone at ``level`` (through the zones that stand in for them)."""
+    parent = aliased(Zone)
+    base = (select(Area.slug, Area.name.label("area_name"), Area.state)
+            .join(AreaZone, AreaZone.area_id == Area.id).join(Zone, Zone.id == AreaZone.zone_id))
+    direct = frame(store, base.add_columns(Zone.code.label("zone_code")).where(Zone.level == level))
+    up = frame(store, base.add_columns(parent.code.label("zone_code"))
+                .join(parent, parent.id == Zone.parent_id).where(parent.level == level))
+    return pd.concat([direct, up], ignore_index=True).drop_duplicates(["zone_code", "slug"])
+

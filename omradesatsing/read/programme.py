@@ -1,0 +1,212 @@
+"""The programme: subprogrammes, measures and their status (with who changed what, and when),
+frozen tertial reports, milestones and participation activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from omradesatsing import programme
+from omradesatsing.models import (
+    Area,
+    Indicator,
+    Measure,
+    MeasureArea,
+    MeasureIndicator,
+    Milestone,
+    ParticipationActivity,
+    Pillar,
+    ReportSnapshot,
+    SnapshotItem,
+    Source,
+    StatusUpdate,
+    Subprogramme,
+)
+from omradesatsing.read.store import Store, frame
+
+
+def subprogrammes(store: Store) -> pd.DataFrame:
+    stmt = (
+        select(Subprogramme.id, Subprogramme.number, Subprogramme.name, Subprogramme.goal, Subprogramme.leader,
+               Subprogramme.illustrative, Pillar.number.label("pillar_number"), Pillar.name_nb.label("pillar_nb"),
+               Pillar.name_nn.label("pillar_nn"), Pillar.name_en.label("pillar_en"),
+               Source.title.label("source_title"))
+        .outerjoin(Pillar, Pillar.id == Subprogramme.pillar_id)
+        .outerjoin(Source, Source.id == Subprogramme.source_id)
+        .order_by(Subprogramme.number)
+    )
+    return frame(store, stmt)
+
+
+
+def measures(store: Store, area_slug: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Measures with subprogramme and pillar, areas (slugs list, names joined), status, progress, the
+    latest status comment (who, when), the indicators it aims to move and whether it is stale
+    (not updated since the current tertial began; ``today`` defaults to the real date)."""
+    stmt = (
+        select(Measure.id, Measure.name, Measure.description, Measure.responsible_unit, Measure.start_date,
+               Measure.end_date, Measure.status, Measure.progress, Measure.updated_at, Measure.illustrative,
+               Measure.status_illustrative, Measure.version, Subprogramme.number.label("subprogramme_number"),
+               Subprogramme.name.label("subprogramme_name"), Pillar.number.label("pillar_number"),
+               Source.title.label("source_title"), Source.url.label("source_url"))
+        .join(Subprogramme, Subprogramme.id == Measure.subprogramme_id)
+        .outerjoin(Pillar, Pillar.id == Subprogramme.pillar_id)
+        .outerjoin(Source, Source.id == Measure.source_id)
+        .order_by(Subprogramme.number, Measure.name)
+    )
+    df = frame(store, stmt)
+    links = frame(store, select(MeasureArea.measure_id, Area.slug, Area.name).join(Area, Area.id == MeasureArea.area_id)
+                   .order_by(Area.name))
+    grouped_slugs = links.groupby("measure_id")["slug"].apply(list).to_dict()
+    grouped_names = links.groupby("measure_id")["name"].apply(", ".join).to_dict()
+    df["area_slugs"] = df["id"].map(lambda i: grouped_slugs.get(i, []))
+    df["area_names"] = df["id"].map(lambda i: grouped_names.get(i, ""))
+    aims = frame(store, select(MeasureIndicator.measure_id, Indicator.key).join(
+        Indicator, Indicator.id == MeasureIndicator.indicator_id).order_by(Indicator.key))
+    grouped_aims = aims.groupby("measure_id")["key"].apply(list).to_dict()
+    df["indicator_keys"] = df["id"].map(lambda i: grouped_aims.get(i, []))
+    newest = (select(StatusUpdate.measure_id, func.max(StatusUpdate.id).label("last_id"))
+              .group_by(StatusUpdate.measure_id).subquery())
+    last = frame(store, select(StatusUpdate.measure_id, StatusUpdate.comment, StatusUpdate.changed_at,
+                                 StatusUpdate.changed_by, StatusUpdate.illustrative)
+                  .join(newest, newest.c.last_id == StatusUpdate.id)).set_index("measure_id")
+    df["latest_comment"] = df["id"].map(last["comment"]) if not last.empty else None
+    df["latest_at"] = df["id"].map(last["changed_at"]) if not last.empty else None
+    df["latest_by"] = df["id"].map(last["changed_by"]) if not last.empty else None
+    day = today or dt.date.today()
+    df["stale"] = [programme.is_stale(None if pd.isna(u) else u, day, s)
+                   for u, s in zip(df["updated_at"], df["status"], strict=True)]
+    if area_slug:
+        df = df[df["area_slugs"].map(lambda s: area_slug in s)]
+    return df.reset_index(drop=True)
+
+
+
+def status_counts(store: Store, area_slug: str | None = None) -> dict[str, int]:
+    df = measures(store, area_slug)
+    return df["status"].value_counts().to_dict() if not df.empty else {}
+
+
+
+def _updates(store: Store, measure_id: int | None = None) -> pd.DataFrame:
+    stmt = (
+        select(StatusUpdate.id, StatusUpdate.measure_id, StatusUpdate.changed_at, StatusUpdate.previous_status,
+               StatusUpdate.status, StatusUpdate.progress, StatusUpdate.comment, StatusUpdate.changed_by,
+               StatusUpdate.illustrative, Measure.name.label("measure_name"))
+        .join(Measure, Measure.id == StatusUpdate.measure_id)
+        .order_by(StatusUpdate.changed_at.desc(), StatusUpdate.id.desc())
+    )
+    if measure_id is not None:
+        stmt = stmt.where(StatusUpdate.measure_id == measure_id)
+    return frame(store, stmt)
+
+
+
+def changed_since(store: Store, since: dt.datetime, area_slug: str | None = None) -> pd.DataFrame:
+    """Every status change since ``since``, newest first, with before → after."""
+    df = _updates(store)
+    df = df[df["changed_at"] >= since]
+    if area_slug:
+        inside = set(measures(store, area_slug)["id"])
+        df = df[df["measure_id"].isin(inside)]
+    return df.reset_index(drop=True)
+
+
+
+def status_history(store: Store, measure_id: int) -> pd.DataFrame:
+    """Who changed what on one measure, and when, with the comment; newest first."""
+    return _updates(store, measure_id).reset_index(drop=True)
+
+
+
+def status_changes_since(store: Store, since: dt.datetime) -> pd.DataFrame:
+    """One row per measure whose status was updated since ``since``: the status it had then
+    (``before``, None if it had none yet), the status now, whether that is better or worse, how many
+    updates there were, and the latest comment (who, when). Newest change first."""
+    df = _updates(store)
+    if df.empty:
+        return df.assign(before=None, after=None, direction=None, updates=0)
+    current = frame(store, select(Measure.id, Measure.status, Measure.progress, Measure.status_illustrative))
+    current = current.set_index("id")
+    rows = []
+    for measure_id, group in df.groupby("measure_id", sort=False):
+        recent = group[group["changed_at"] >= since]
+        if recent.empty:
+            continue
+        older = group[group["changed_at"] < since]
+        before = older.iloc[0]["status"] if not older.empty else recent.iloc[-1]["previous_status"]
+        before = None if before is None or pd.isna(before) else before
+        after = current.loc[measure_id, "status"]
+        latest = recent.iloc[0]
+        rows.append({"measure_id": int(measure_id), "measure_name": latest["measure_name"], "before": before,
+                     "after": after, "direction": programme.direction(before, after),
+                     "progress": int(current.loc[measure_id, "progress"]), "updates": len(recent),
+                     "comment": latest["comment"], "changed_by": latest["changed_by"],
+                     "changed_at": latest["changed_at"],
+                     "illustrative": bool(recent["illustrative"].any())})
+    out = pd.DataFrame(rows, columns=["measure_id", "measure_name", "before", "after", "direction", "progress",
+                                      "updates", "comment", "changed_by", "changed_at", "illustrative"])
+    return out.sort_values("changed_at", ascending=False).reset_index(drop=True)
+
+
+
+def snapshots(store: Store) -> pd.DataFrame:
+    """Frozen tertial reports, newest first, with how many measures each holds."""
+    counts = (select(SnapshotItem.snapshot_id, func.count().label("measures"))
+              .group_by(SnapshotItem.snapshot_id).subquery())
+    stmt = (select(ReportSnapshot.id, ReportSnapshot.name, ReportSnapshot.taken_at, ReportSnapshot.taken_by,
+                   ReportSnapshot.illustrative, ReportSnapshot.note, func.coalesce(counts.c.measures, 0).label("measures"))
+            .outerjoin(counts, counts.c.snapshot_id == ReportSnapshot.id)
+            .order_by(ReportSnapshot.taken_at.desc(), ReportSnapshot.id.desc()))
+    return frame(store, stmt)
+
+
+
+def snapshot_compare(store: Store, snapshot_id: int) -> pd.DataFrame:
+    """Each measure as frozen in the snapshot next to how it stands now. Measures added after the
+    snapshot have no 'then' (status_then None, direction 'new')."""
+    then = frame(store, select(SnapshotItem.measure_id, SnapshotItem.status.label("status_then"),
+                                 SnapshotItem.progress.label("progress_then"),
+                                 SnapshotItem.comment.label("comment_then"),
+                                 SnapshotItem.illustrative.label("illustrative_then"))
+                  .where(SnapshotItem.snapshot_id == snapshot_id))
+    now = measures(store)[["id", "name", "subprogramme_number", "area_slugs", "area_names", "status", "progress",
+                            "latest_comment", "status_illustrative", "illustrative"]]
+    df = now.merge(then, how="left", left_on="id", right_on="measure_id").drop(columns=["measure_id"])
+    df = df.rename(columns={"id": "measure_id", "name": "measure_name", "status": "status_now",
+                            "progress": "progress_now", "latest_comment": "comment_now"})
+    df["status_then"] = df["status_then"].astype(object).where(df["status_then"].notna(), None)
+    df["direction"] = [programme.direction(a, b) for a, b in zip(df["status_then"], df["status_now"], strict=True)]
+    df["changed"] = (df["status_then"] != df["status_now"]) | (df["progress_then"] != df["progress_now"])
+    df["illustrative"] = (df["illustrative"].astype(bool) | df["status_illustrative"].astype(bool)
+                          | df["illustrative_then"].fillna(False).astype(bool))
+    return df.drop(columns=["status_illustrative", "illustrative_then"])
+
+
+
+def milestones(store: Store) -> pd.DataFrame:
+    stmt = (
+        select(Milestone.id, Milestone.name, Milestone.due_date, Milestone.done_date, Milestone.illustrative,
+               Milestone.version,
+               Measure.name.label("measure_name"), Measure.id.label("measure_id"))
+        .join(Measure, Measure.id == Milestone.measure_id)
+        .order_by(Milestone.due_date, Milestone.id)
+    )
+    return frame(store, stmt)
+
+
+
+def participation(store: Store, area_slug: str | None = None) -> pd.DataFrame:
+    stmt = (
+        select(ParticipationActivity.id, ParticipationActivity.kind, ParticipationActivity.title,
+               ParticipationActivity.date, ParticipationActivity.participants, ParticipationActivity.illustrative,
+               Area.slug.label("area_slug"), Area.name.label("area_name"))
+        .outerjoin(Area, Area.id == ParticipationActivity.area_id)
+        .order_by(ParticipationActivity.date.desc())
+    )
+    if area_slug:
+        stmt = stmt.where(Area.slug == area_slug)
+    return frame(store, stmt)
+
