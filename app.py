@@ -1,6 +1,8 @@
 """Entry point: page config, language, navigation, login gate. Every page runs inside this frame.
 
-Run with ``./scripts/run-app`` (or ``streamlit run app.py`` after ``python -m omradesatsing init-db``).
+Run with ``./scripts/run-app`` (or ``streamlit run asgi_app.py`` after ``python -m omradesatsing init-db``): the
+served entry ``asgi_app.py`` starts Streamlit in ``st.navigation`` mode, so a deep link runs through this frame
+(docs/ARKITEKTUR.md, «Why pages are served through asgi_app.py»).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from omradesatsing import auth
 from omradesatsing.permissions import has_role
 
 st.set_page_config(page_title="Områdesatsing Bergen", page_icon=str(Path(__file__).parent / "components" / "assets" / "favicon.png"), layout="wide")
-shell.ensure_frame()
 shell.style()
 
 log = logging.getLogger("omradesatsing.app")

@@ -285,10 +285,12 @@ def set_nodelay(sock) -> None:
 
 asyncio.base_events._set_nodelay = set_nodelay
 
-# The app uses st.navigation. Streamlit takes a pages/ folder next to the script for its legacy
-# multipage mode until some run has called st.navigation, so the first visitor of a fresh server got
-# one run in that mode: a menu of file names ("kart", "omrade", "app") flashed before
-# components/shell.ensure_frame switched and reran. Served through this entry, that run never happens.
+# The one place of the pages/ workaround. The app uses st.navigation, but Streamlit takes a pages/
+# folder next to the entry script for its legacy multipage mode until some run has called
+# st.navigation: on a fresh server a deep link (/kart) would run pages/kart.py on its own, without
+# app.py's menu, language and login gate, under a menu of file names. Setting the flag before the
+# first session makes every run start in app.py, so page scripts need no guard
+# (docs/ARKITEKTUR.md, «Why pages are served through asgi_app.py»).
 PagesManager.uses_pages_directory = False
 # The benchmark's bare app (tests/benchmarks/bare_asgi.py) is served through the same list.
 MIDDLEWARE = [Middleware(StaticBundles), Middleware(HtmlLangMiddleware)]

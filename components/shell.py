@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from components.i18n import LANGS, catalogue, t
 from omradesatsing.permissions import ANONYMOUS, Actor
@@ -13,22 +12,6 @@ from omradesatsing.permissions import ANONYMOUS, Actor
 ACTOR_KEY = "actor"  # a built-in account signed in with username and password
 SSO_KEY = "sso_actor"  # (subject, Actor) for a person signed in through st.login
 CLOSED_KEY = "account_closed"  # set when a signed-in account was closed: said once, then forgotten
-
-
-def ensure_frame() -> None:
-    """Make sure this run goes through ``app.py`` (its menu, language and login gate).
-
-    Streamlit treats a ``pages/`` folder as a legacy multipage app until some session has run
-    ``st.navigation``: the first direct link to ``/kart`` on a fresh server would run
-    ``pages/kart.py`` on its own. Each page calls this first; in that legacy mode it switches the
-    process to ``st.navigation`` mode and reruns, keeping the URL path and query string, so the run
-    starts again in ``app.py``. The served entry (``asgi_app.py``) starts
-    the process in ``st.navigation`` mode, so there this is only a safety net; it matters for
-    ``streamlit run app.py`` and AppTest.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 # Less empty space above the page title: a 1280×720 projector shows little else. Captions in a

@@ -3,22 +3,17 @@ the store holds; admins also manage users (role, areas, login), import official 
 (components/zone_import.py) and read the audit log. The core (omradesatsing.users, .importers)
 checks the admin role again on every call."""
 
-from components.shell import ensure_frame
+import json
 
-ensure_frame()
+import pandas as pd
+import streamlit as st
 
-import json  # noqa: E402
-
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import shell, ui, zone_import  # noqa: E402
-from components.data import current_engine, q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import auth, read, users  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
-from omradesatsing.models import ROLES  # noqa: E402
-from omradesatsing.permissions import PermissionDenied, has_role  # noqa: E402
+from components import shell, ui, zone_import
+from components.data import current_engine, q
+from components.i18n import lang, t
+from omradesatsing import auth, formatting as fmt, read, users
+from omradesatsing.models import ROLES
+from omradesatsing.permissions import PermissionDenied, has_role
 
 who = shell.actor()
 shell.header("admin.title")

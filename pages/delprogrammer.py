@@ -7,23 +7,17 @@ URL: ``?visning=tre|tidslinje|endret|rapporter&omrader=&delprogram=&status=&ansv
 &siden=YYYY-MM-DD&rapport=<id>&per=delprogram|omrade``.
 """
 
-from components.shell import ensure_frame
+import datetime as dt
 
-ensure_frame()
+import pandas as pd
+import streamlit as st
 
-import datetime as dt  # noqa: E402
-
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import charts, filters, shell, ui  # noqa: E402
-from components import programme as prog  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
-from omradesatsing import programme as rules  # noqa: E402
-from omradesatsing.models import MEASURE_STATUSES  # noqa: E402
-from omradesatsing.permissions import has_role  # noqa: E402
+from components import charts, filters, programme as prog, shell, ui
+from components.data import q
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, programme as rules, read
+from omradesatsing.models import MEASURE_STATUSES
+from omradesatsing.permissions import has_role
 
 TODAY = dt.date.today()
 VIEWS = ("tre", "tidslinje", "endret", "rapporter")

@@ -5,17 +5,13 @@ starts; the gap table; metadata; the numbers; downloads. Then one area's profile
 URL: ``?indikator=&omrader=a&omrader=b&ki=1&profil=&spenn=``.
 """
 
-from components.shell import ensure_frame
+import pandas as pd
+import streamlit as st
 
-ensure_frame()
-
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import charts, filters, indicators as iv, shell, ui  # noqa: E402
-from components.data import q, settings  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
+from components import charts, filters, indicators as iv, shell, ui
+from components.data import q, settings
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
 
 shell.header("indicators.title", "indicators.intro")
 

@@ -5,21 +5,16 @@ project list with details, and (for editors) the forms to add and change project
 URL: ``?omrader=&kategori=&finansiering=&status=&sok=&prosjekt=<id>``.
 """
 
-from components.shell import ensure_frame
+import pandas as pd
+import streamlit as st
 
-ensure_frame()
-
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import charts, filters, money, shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
-from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES  # noqa: E402
-from omradesatsing.permissions import has_role  # noqa: E402
-from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
-
+from components import charts, filters, money, shell, ui
+from components.data import q
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
+from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
+from omradesatsing.permissions import has_role
+from omradesatsing.programme import HEADLINE_INDICATORS
 
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()

@@ -4,19 +4,14 @@ The view is in the URL: ``?nivaa=delomraade&indikator=unemployment&aar=2024&sone
 Offline-safe by default (no basemap); see components/maps.py.
 """
 
-from components.shell import ensure_frame
+import numpy as np
+import pandas as pd
+import streamlit as st
 
-ensure_frame()
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import filters, maps, shell, ui  # noqa: E402
-from components.data import q, settings  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import choropleth, geo, read  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from components import filters, maps, shell, ui
+from components.data import q, settings
+from components.i18n import lang, t
+from omradesatsing import choropleth, formatting as fmt, geo, read
 
 ZONE_KEY, INVESTMENT_KEY, MAP_KEY, GENERATION_KEY = "sone", "map_investment", "kart_map", "kart_map_generation"
 LEVELS = ("delomraade", "bydel", "levekaarssone", "grunnkrets")

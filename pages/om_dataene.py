@@ -1,16 +1,11 @@
 """Om dataene: every source, licence and period; which figures are real and which are examples."""
 
-from components.shell import ensure_frame
+import streamlit as st
 
-ensure_frame()
-
-import streamlit as st  # noqa: E402
-
-from components import shell, ui  # noqa: E402
-from components.data import q, settings  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import read  # noqa: E402
-from omradesatsing import formatting as fmt  # noqa: E402
+from components import shell, ui
+from components.data import q, settings
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
 
 shell.header("about.title", "about.intro")
 

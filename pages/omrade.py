@@ -1,15 +1,11 @@
 """Område: one area's profile, chosen in the URL (``?omrade=loddefjord``)."""
 
-from components.shell import ensure_frame
+import streamlit as st
 
-ensure_frame()
-
-import streamlit as st  # noqa: E402
-
-from components import filters, ui  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
+from components import filters, ui
+from components.data import q
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
 
 areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))

@@ -1,17 +1,13 @@
 """Oversikt: the programme at a glance — areas, key figures, what changed lately."""
 
-from components.shell import ensure_frame
+import datetime as dt
 
-ensure_frame()
+import streamlit as st
 
-import datetime as dt  # noqa: E402
-
-import streamlit as st  # noqa: E402
-
-from components import shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
+from components import shell, ui
+from components.data import q
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
 
 shell.header("overview.title", "overview.intro")
 ui.illustrative_notice()

@@ -5,20 +5,16 @@ and the Eksempeldata mark where it applies. Keyboard: → / ← (or the buttons,
 URL: ``?lysbilde=<1..n>&omrade=<slug>`` (no area = all areas in work).
 """
 
-from components.shell import ensure_frame
+import datetime as dt
 
-ensure_frame()
+import pandas as pd
+import streamlit as st
 
-import datetime as dt  # noqa: E402
-
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from components import charts, filters, indicators as iv, money, shell, ui  # noqa: E402
-from components.data import q  # noqa: E402
-from components.i18n import lang, t  # noqa: E402
-from omradesatsing import formatting as fmt, read  # noqa: E402
-from omradesatsing.programme import HEADLINE_INDICATORS  # noqa: E402
+from components import charts, filters, indicators as iv, money, shell, ui
+from components.data import q
+from components.i18n import lang, t
+from omradesatsing import formatting as fmt, read
+from omradesatsing.programme import HEADLINE_INDICATORS
 
 ALL = "_alle"
 shell.presentation_style()

@@ -40,9 +40,8 @@ def _navigation_mode(monkeypatch):
     """Run as a server does after its first session: in ``st.navigation`` mode.
 
     AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run would
-    start in legacy ``pages/`` mode and ``shell.ensure_frame`` would rerun it — dropping the
-    button click that triggered the run. The legacy first-request path is covered by the
-    Chromium deep-link test (tests/e2e) on a freshly started server.
+    start in legacy ``pages/`` mode; the served entry (asgi_app.py) sets the same flag before its
+    first session. A deep link on a freshly started server is tested in Chromium (tests/e2e).
     """
     original = PagesManager.__init__
 
