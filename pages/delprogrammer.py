@@ -55,13 +55,13 @@ if chosen_units:
     measures = measures[measures["responsible_unit"].isin(chosen_units)]
 measures = measures.reset_index(drop=True)
 
-counts = measures["status"].value_counts()
+summary = read.programme.status_summary(measures)  # counted as Oversikt and the presentation count
 cols = st.columns(5)
 for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed", "not_started"), strict=True):
-    col.metric(ui.status_text(status), int(counts.get(status, 0)), border=True)
-st.markdown(t("programme.stale_line", n=int(measures["stale"].sum()), tertial=prog.tertial_text(TODAY)))
-st.caption(t("programme.status_caption", n=len(measures), total=len(every)))
-if measures["status_illustrative"].any():
+    col.metric(ui.status_text(status), summary["by_status"][status], border=True)
+st.markdown(t("programme.stale_line", n=summary["stale"], tertial=prog.tertial_text(TODAY)))
+st.caption(t("programme.status_caption", n=summary["measures"], total=len(every)))
+if summary["illustrative"]:
     ui.illustrative_notice()
 
 view = filters.radio(t("programme.view"), VIEWS, key="visning", horizontal=True,

@@ -83,7 +83,7 @@ else:
 # --- Per inhabitant, next to the key indicators -----------------------------------------------------
 st.header(t("investments.per_inhabitant_heading"))
 st.markdown(t("investments.per_inhabitant_intro"))
-per = q(read.money.area_money, categories=scope["categories"], funding_sources=scope["funding_sources"],
+per = q(read.money.per_inhabitant, categories=scope["categories"], funding_sources=scope["funding_sources"],
         statuses=scope["statuses"])
 meta = q(read.indicators.indicators).set_index("key")
 rows = []
@@ -94,17 +94,16 @@ for r in per.itertuples():
            t("investments.col_population"): fmt.number(r.population, 0, lang()),
            t("investments.col_budget_per"): fmt.kroner(r.budget_per_inhabitant, lang()) or "–",
            t("investments.col_spent_per"): fmt.kroner(r.spent_per_inhabitant, lang()) or "–"}
-    gaps = q(read.indicators.area_gaps, r.area_slug, lang()).set_index("indicator") if r.area_slug != "_all" else None
     for key in HEADLINE_INDICATORS:
         if key not in meta.index:
             continue
+        g = r.headline.get(key)
         label = meta.loc[key, f"name_{lang()}"]
-        if gaps is None or key not in gaps.index:
+        if g is None:
             row[label] = "–"
-        elif gaps.loc[key, "suppressed"]:
+        elif g["suppressed"]:
             row[label] = t("common.suppressed")
         else:
-            g = gaps.loc[key]
             row[label] = f"{fmt.value(g['value'], g['unit'], int(g['decimals']), lang())} ({g['period']})"
     row[t("cols.illustrative")] = ui.yes_no(r.illustrative)
     rows.append(row)

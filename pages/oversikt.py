@@ -13,7 +13,7 @@ shell.header("overview.title", "overview.intro")
 ui.illustrative_notice()
 
 areas = q(read.places.areas)
-measures = q(read.programme.measures)
+measures = q(read.programme.measure_summary)  # the same counts as Delprogrammer and the presentation
 money = q(read.money.investment_summary)  # the same totals as Investeringer and the presentation (computed in the core)
 grants = q(read.money.grant_summary)
 
@@ -22,8 +22,8 @@ c1, c2 = st.columns(2)
 c3, c4 = st.columns(2)
 c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum()), border=True,
           help=t("overview.kpi_active_areas_help"))
-on_track = int((measures["status"].isin(["on_track", "completed"])).sum())
-c2.metric(t("overview.kpi_measures"), len(measures), border=True,
+on_track = measures["by_status"]["on_track"] + measures["by_status"]["completed"]
+c2.metric(t("overview.kpi_measures"), measures["measures"], border=True,
           help=t("overview.kpi_measures_help", on_track=on_track))
 budget_label = t("overview.kpi_budget") + (f" · {t('common.illustrative')}" if money["any_illustrative"] else "")
 c3.metric(budget_label, ui.mnok(money["budget_nok"]), border=True, help=t("overview.kpi_budget_help"))
@@ -37,7 +37,7 @@ cols = st.columns(3)
 for i, a in enumerate(areas.itertuples()):
     with cols[i % 3].container(border=True):
         st.subheader(ui.plain(a.name))
-        n_measures = int(measures["area_slugs"].map(lambda s, slug=a.slug: slug in s).sum())
+        n_measures = q(read.programme.measure_summary, (a.slug,))["measures"]
         # One markdown element for the card's lines (each element is redrawn on every rerun).
         st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}\n\n"
                     f"{t('overview.area_bydel', bydel=ui.plain(a.bydel_name) or '–')}\n\n"

@@ -65,19 +65,19 @@ def footer(text: str) -> None:
 
 def measures_here():
     """The measures in the areas shown (a measure can work in several areas)."""
-    measures = q(read.programme.measures)
-    return measures[measures["area_slugs"].map(lambda slugs: any(a in slugs for a in shown))]
+    return q(read.programme.measures, area_slugs=tuple(shown))
 
 
 # --- Slides ---------------------------------------------------------------------------------------
 if slide == "intro":
     st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place_md))
     lead(t("presentation.intro_lead"))
-    mine = measures_here()
+    mine = q(read.programme.measure_summary, tuple(shown))  # the same counts as Oversikt and Delprogrammer
     grants = q(read.money.grant_summary)  # the same figure as Oversikt and Investeringer
     c1, c2, c3 = st.columns(3)
     c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
-    c2.metric(f"{t('presentation.kpi_measures')} · {t('common.illustrative')}", len(mine), border=True)
+    c2.metric(t("presentation.kpi_measures") + (f" · {t('common.illustrative')}" if mine["illustrative"] else ""),
+              mine["measures"], border=True)
     c3.metric(t("presentation.kpi_grants"), ui.mnok(grants["known_nok"]), border=True)
     lines = []
     for a in areas[areas["slug"].isin(shown)].itertuples():
@@ -137,13 +137,12 @@ elif slide == "money":
 
 elif slide == "measures":
     st.title(t("presentation.measures_title"))
-    mine = measures_here()
-    counts = mine["status"].value_counts()
-    lead(t("presentation.measures_lead", n=len(mine), place=place_md))
+    mine = q(read.programme.measure_summary, tuple(shown))
+    lead(t("presentation.measures_lead", n=mine["measures"], place=place_md))
     cols = st.columns(4)
     for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed"), strict=True):
-        col.metric(ui.status_text(status), int(counts.get(status, 0)), border=True)
-    stale = int(mine["stale"].sum())
+        col.metric(ui.status_text(status), mine["by_status"][status], border=True)
+    stale = mine["stale"]
     st.markdown(t("presentation.measures_stale", n=stale) if stale else t("presentation.measures_all_fresh"))
     footer(ui.source_line(t("presentation.measures_source"), fmt.date(dt.date.today(), lang()), True))
 

@@ -23,7 +23,6 @@ def sources(store: Store) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
 def store_summary(store: Store) -> dict[str, int]:
     """Row counts, and how many indicator values are real and illustrative."""
     with store.engine.connect() as conn:

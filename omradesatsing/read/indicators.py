@@ -34,7 +34,6 @@ def value_levels(store: Store) -> list[str]:
     return sorted(stored | derived)
 
 
-
 def indicators(store: Store) -> pd.DataFrame:
     stmt = select(
         Indicator.id, Indicator.key, Indicator.name_nb, Indicator.name_nn, Indicator.name_en,
@@ -45,15 +44,12 @@ def indicators(store: Store) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
 # Zones with the same parent are a partition of it: secondary suppression works per parent, so a
 # hidden grunnkrets cannot be recovered as its delområde's total minus its visible siblings.
 ParentZone = aliased(Zone)
 
 
-
 SIBLING_GROUPS = ("indicator", "scope", "zone_level", "parent_code", "year")
-
 
 
 VALUE_COLUMNS = ("indicator", "unit", "scope", "area_slug", "area_name", "zone_level", "zone_code", "zone_name",
@@ -61,10 +57,8 @@ VALUE_COLUMNS = ("indicator", "unit", "scope", "area_slug", "area_name", "zone_l
                  "ci_high", "suppressed", "illustrative", "source_title", "source_url", "licence")
 
 
-
 def _lookup(store: Store, *columns) -> pd.DataFrame:
     return frame(store, select(*columns))
-
 
 
 def indicator_values(
@@ -124,21 +118,17 @@ def indicator_values(
     return pd.concat(parts).sort_index() if len(parts) > 1 else (parts[0] if parts else privacy.suppress(df, threshold))
 
 
-
 # The level whose zones partition each zone of a level: counts there can be summed up to it.
 CHILD_LEVEL = {"bydel": "delomraade", "delomraade": "grunnkrets"}
-
 
 
 # Units that are a ratio of counts, so a sum of numerators over a sum of denominators is exact.
 RATIO_SCALE = {"percent": 100.0, "per_1000": 1000.0}
 
 
-
 ZONE_VALUE_COLUMNS = ("indicator", "unit", "zone_code", "zone_name", "year", "period", "value", "numerator",
                       "denominator", "ci_low", "ci_high", "suppressed", "illustrative", "source_title", "licence",
                       "derived")
-
 
 
 def _derived_values(store: Store, level: str, year: int, indicator: str | None) -> pd.DataFrame:
@@ -181,7 +171,6 @@ def _derived_values(store: Store, level: str, year: int, indicator: str | None) 
     return grouped[list(ZONE_VALUE_COLUMNS)]
 
 
-
 def zone_values(store: Store, level: str, year: int, indicator: str | None = None) -> pd.DataFrame:
     """One row per indicator and zone at ``level`` with a value (or a suppression) for ``year``.
 
@@ -198,7 +187,6 @@ def zone_values(store: Store, level: str, year: int, indicator: str | None = Non
     if not frames:
         return pd.DataFrame(columns=list(ZONE_VALUE_COLUMNS))
     return pd.concat(frames, ignore_index=True)
-
 
 
 def zone_years(store: Store, indicator: str, level: str) -> list[int]:
@@ -219,7 +207,6 @@ def zone_years(store: Store, indicator: str, level: str) -> list[int]:
     return []
 
 
-
 def zone_map_values(store: Store, indicator: str, level: str, year: int) -> pd.DataFrame:
     """Every zone at ``level`` with the indicator's value for ``year`` (missing = no data)."""
     zs = places.zones(store, level)[["code", "name", "parent_name"]].rename(columns={"code": "zone_code"})
@@ -231,11 +218,9 @@ def zone_map_values(store: Store, indicator: str, level: str, year: int) -> pd.D
     return out.rename(columns={"name": "zone_name"})
 
 
-
 def city_values(store: Store, year: int) -> pd.DataFrame:
     """Bergen's value of every indicator for ``year``."""
     return indicator_values(store, None, scopes=("city",), year=year)
-
 
 
 def zone_profiles(store: Store, level: str, year: int, lang: str = "nb") -> pd.DataFrame:
@@ -272,10 +257,8 @@ def area_trend(store: Store, indicator: str, area_slugs: tuple[str, ...]) -> pd.
     return indicator_values(store, indicator, scopes=("area", "city", "country"), area_slugs=area_slugs)
 
 
-
 def _start_years(store: Store) -> dict[str, int]:
     return dict(frame(store, select(Area.slug, Area.start_year)).itertuples(index=False, name=None))
-
 
 
 def indicator_gaps(store: Store, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:
@@ -284,7 +267,6 @@ def indicator_gaps(store: Store, indicator: str, area_slugs: tuple[str, ...]) ->
     out = profiles.gap_table(values, indicators(store), _start_years(store), by="area")
     order = {slug: i for i, slug in enumerate(area_slugs)}
     return out.sort_values("area_slug", key=lambda s: s.map(order)).reset_index(drop=True)
-
 
 
 def area_gaps(store: Store, slug: str, lang: str = "nb") -> pd.DataFrame:
@@ -296,11 +278,9 @@ def area_gaps(store: Store, slug: str, lang: str = "nb") -> pd.DataFrame:
     return gaps
 
 
-
 def zone_ranges(store: Store, level: str, year: int) -> pd.DataFrame:
     """Range of every indicator over the zones at ``level`` in ``year`` (visible values only)."""
     return profiles.zone_ranges(zone_values(store, level, year))
-
 
 
 def area_overview(store: Store, slug: str, level: str = "delomraade", lang: str = "nb") -> pd.DataFrame:
@@ -312,7 +292,6 @@ def area_overview(store: Store, slug: str, level: str = "delomraade", lang: str 
     ranges = pd.concat([zone_ranges(store, level, int(y)) for y in sorted(gaps["year"].unique())],
                        ignore_index=True)
     return profiles.with_zone_ranges(gaps, ranges)
-
 
 
 def indicator_info(store: Store, indicator: str) -> dict[str, Any] | None:
@@ -339,7 +318,6 @@ def indicator_info(store: Store, indicator: str) -> dict[str, Any] | None:
     return info
 
 
-
 def indicator_measures(store: Store, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:
     """Measures aimed at ``indicator`` in any of the areas, with start date and the areas, by start."""
     stmt = (
@@ -357,7 +335,6 @@ def indicator_measures(store: Store, indicator: str, area_slugs: tuple[str, ...]
         return pd.DataFrame(columns=["id", "name", "start_date", "end_date", "illustrative", "areas"])
     return (df.groupby(["id", "name", "start_date", "end_date", "illustrative"], sort=False)["area_name"]
             .agg(lambda s: ", ".join(s)).reset_index().rename(columns={"area_name": "areas"}))
-
 
 
 def targets(store: Store, indicator: str) -> pd.DataFrame:

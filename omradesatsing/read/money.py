@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Integer, and_, func, select
 
-from omradesatsing import money
+from omradesatsing import money, programme
 from omradesatsing.models import Area, Grant, Investment, Source
+from omradesatsing.read import indicators
 from omradesatsing.read.store import Store, frame
 
 
@@ -30,7 +31,6 @@ def investments(store: Store, area_slug: str | None = None) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
 MONEY_DIMENSIONS = {
     "area": (Area.slug, Area.name),
     "category": (Investment.category,),
@@ -38,7 +38,6 @@ MONEY_DIMENSIONS = {
     "status": (Investment.status,),
     "start_year": (Investment.start_year,),
 }
-
 
 
 def _investment_filters(stmt, area_slugs, categories, funding_sources, statuses):
@@ -51,7 +50,6 @@ def _investment_filters(stmt, area_slugs, categories, funding_sources, statuses)
     if statuses is not None:
         stmt = stmt.where(Investment.status.in_(statuses))
     return stmt
-
 
 
 def money_totals(store: Store, by: str, *, area_slugs: tuple[str, ...] | None = None,
@@ -74,7 +72,6 @@ def money_totals(store: Store, by: str, *, area_slugs: tuple[str, ...] | None = 
         df[col] = df[col].astype("int64")
     df["any_illustrative"] = df["any_illustrative"].fillna(0).astype(bool)
     return df
-
 
 
 def area_money(store: Store, *, categories: tuple[str, ...] | None = None,
@@ -106,6 +103,23 @@ def area_money(store: Store, *, categories: tuple[str, ...] | None = None,
     return money.per_inhabitant_table(df)
 
 
+def per_inhabitant(store: Store, *, categories: tuple[str, ...] | None = None,
+                   funding_sources: tuple[str, ...] | None = None,
+                   statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """``area_money`` next to the indicators the programme leads with: a column ``headline`` holds,
+    for each of ``programme.HEADLINE_INDICATORS``, the area's latest gap row (``read.indicators.area_gaps``:
+    value, unit, decimals, period, suppressed) or None where the area has no value (the all-areas row: {})."""
+    out = area_money(store, categories=categories, funding_sources=funding_sources, statuses=statuses)
+    headline = []
+    for slug in out["area_slug"]:
+        if slug == "_all":
+            headline.append({})
+            continue
+        gaps = indicators.area_gaps(store, slug).set_index("indicator")
+        headline.append({key: (gaps.loc[key].to_dict() if key in gaps.index else None)
+                         for key in programme.HEADLINE_INDICATORS})
+    return out.assign(headline=headline)
+
 
 def grant_totals(store: Store) -> pd.DataFrame:
     """State grants summed per year and kind (published, derived, illustrative), in SQL."""
@@ -118,7 +132,6 @@ def grant_totals(store: Store) -> pd.DataFrame:
     df = frame(store, stmt)
     df["amount_nok"] = df["amount_nok"].astype("int64")
     return df
-
 
 
 def grant_summary(store: Store) -> dict[str, Any]:
@@ -138,7 +151,6 @@ def grant_summary(store: Store) -> dict[str, Any]:
             "all_last": int(df["year"].max()) if not df.empty else None}
 
 
-
 def investment_summary(store: Store, *, area_slugs: tuple[str, ...] | None = None,
                        categories: tuple[str, ...] | None = None, funding_sources: tuple[str, ...] | None = None,
                        statuses: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -155,7 +167,6 @@ def investment_summary(store: Store, *, area_slugs: tuple[str, ...] | None = Non
         row = conn.execute(_investment_filters(stmt, area_slugs, categories, funding_sources, statuses)).one()
     return {"budget_nok": int(row.budget_nok), "spent_nok": int(row.spent_nok), "projects": int(row.projects),
             "any_illustrative": bool(row.any_illustrative or 0)}
-
 
 
 def grants(store: Store) -> pd.DataFrame:

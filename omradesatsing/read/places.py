@@ -32,12 +32,10 @@ def areas(store: Store) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-
 def area(store: Store, slug: str) -> dict[str, Any] | None:
     df = areas(store)
     hit = df[df["slug"] == slug]
     return None if hit.empty else hit.iloc[0].to_dict()
-
 
 
 def area_zones(store: Store, slug: str) -> pd.DataFrame:
@@ -49,7 +47,6 @@ def area_zones(store: Store, slug: str) -> pd.DataFrame:
         .order_by(Zone.level, Zone.name)
     )
     return frame(store, stmt)
-
 
 
 def zones(store: Store, level: str) -> pd.DataFrame:
@@ -67,13 +64,11 @@ def zones(store: Store, level: str) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
 def levels_with_geometry(store: Store) -> list[str]:
     """Zone levels that can be drawn (some zone has geometry), Bergen itself left out."""
     stmt = select(Zone.level).where(Zone.geometry.is_not(None), Zone.level != "kommune").distinct()
     with store.engine.connect() as conn:
         return sorted(conn.execute(stmt).scalars())
-
 
 
 def zone_features(store: Store, level: str, *, include_neighbours: bool = False, simplified: bool = True) -> dict:
@@ -96,7 +91,6 @@ def zone_features(store: Store, level: str, *, include_neighbours: bool = False,
         ],
     }
     return geo.simplify_collection(collection) if simplified else collection
-
 
 
 def area_features(store: Store) -> dict:
@@ -133,7 +127,6 @@ def area_features(store: Store) -> dict:
                                         "end_year": r.end_year, "zone_name": ", ".join(g.zone_name for g in group),
                                         "note": r.geometry_note if approximate else None}})
     return geo.simplify_collection({"type": "FeatureCollection", "features": features})
-
 
 
 def zone_areas(store: Store, level: str) -> pd.DataFrame:

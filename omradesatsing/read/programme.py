@@ -4,12 +4,14 @@ frozen tertial reports, milestones and participation activities."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from omradesatsing import programme
 from omradesatsing.models import (
+    MEASURE_STATUSES,
     Area,
     Indicator,
     Measure,
@@ -40,11 +42,12 @@ def subprogrammes(store: Store) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
-def measures(store: Store, area_slug: str | None = None, today: dt.date | None = None) -> pd.DataFrame:
+def measures(store: Store, area_slug: str | None = None, today: dt.date | None = None, *,
+             area_slugs: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Measures with subprogramme and pillar, areas (slugs list, names joined), status, progress, the
     latest status comment (who, when), the indicators it aims to move and whether it is stale
-    (not updated since the current tertial began; ``today`` defaults to the real date)."""
+    (not updated since the current tertial began; ``today`` defaults to the real date). ``area_slug``:
+    the measures working in that area; ``area_slugs``: in any of them."""
     stmt = (
         select(Measure.id, Measure.name, Measure.description, Measure.responsible_unit, Measure.start_date,
                Measure.end_date, Measure.status, Measure.progress, Measure.updated_at, Measure.illustrative,
@@ -80,14 +83,25 @@ def measures(store: Store, area_slug: str | None = None, today: dt.date | None =
                    for u, s in zip(df["updated_at"], df["status"], strict=True)]
     if area_slug:
         df = df[df["area_slugs"].map(lambda s: area_slug in s)]
+    if area_slugs is not None:
+        wanted = set(area_slugs)
+        df = df[df["area_slugs"].map(lambda s: bool(wanted.intersection(s)))]
     return df.reset_index(drop=True)
 
 
+def status_summary(rows: pd.DataFrame) -> dict[str, Any]:
+    """The measure counts every page shows, from rows of ``measures`` (filtered or not): how many,
+    how many per status (every status, 0 when none), how many are stale, and whether any status or
+    measure is an example."""
+    counts = rows["status"].value_counts()
+    return {"measures": len(rows), "by_status": {s: int(counts.get(s, 0)) for s in MEASURE_STATUSES},
+            "stale": int(rows["stale"].sum()),
+            "illustrative": bool(rows["status_illustrative"].any() or rows["illustrative"].any())}
 
-def status_counts(store: Store, area_slug: str | None = None) -> dict[str, int]:
-    df = measures(store, area_slug)
-    return df["status"].value_counts().to_dict() if not df.empty else {}
 
+def measure_summary(store: Store, area_slugs: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """``status_summary`` of the measures working in any of ``area_slugs`` (None: all measures)."""
+    return status_summary(measures(store, area_slugs=area_slugs))
 
 
 def _updates(store: Store, measure_id: int | None = None) -> pd.DataFrame:
@@ -103,7 +117,6 @@ def _updates(store: Store, measure_id: int | None = None) -> pd.DataFrame:
     return frame(store, stmt)
 
 
-
 def changed_since(store: Store, since: dt.datetime, area_slug: str | None = None) -> pd.DataFrame:
     """Every status change since ``since``, newest first, with before → after."""
     df = _updates(store)
@@ -114,11 +127,9 @@ def changed_since(store: Store, since: dt.datetime, area_slug: str | None = None
     return df.reset_index(drop=True)
 
 
-
 def status_history(store: Store, measure_id: int) -> pd.DataFrame:
     """Who changed what on one measure, and when, with the comment; newest first."""
     return _updates(store, measure_id).reset_index(drop=True)
-
 
 
 def status_changes_since(store: Store, since: dt.datetime) -> pd.DataFrame:
@@ -151,7 +162,6 @@ def status_changes_since(store: Store, since: dt.datetime) -> pd.DataFrame:
     return out.sort_values("changed_at", ascending=False).reset_index(drop=True)
 
 
-
 def snapshots(store: Store) -> pd.DataFrame:
     """Frozen tertial reports, newest first, with how many measures each holds."""
     counts = (select(SnapshotItem.snapshot_id, func.count().label("measures"))
@@ -161,7 +171,6 @@ def snapshots(store: Store) -> pd.DataFrame:
             .outerjoin(counts, counts.c.snapshot_id == ReportSnapshot.id)
             .order_by(ReportSnapshot.taken_at.desc(), ReportSnapshot.id.desc()))
     return frame(store, stmt)
-
 
 
 def snapshot_compare(store: Store, snapshot_id: int) -> pd.DataFrame:
@@ -185,7 +194,6 @@ def snapshot_compare(store: Store, snapshot_id: int) -> pd.DataFrame:
     return df.drop(columns=["status_illustrative", "illustrative_then"])
 
 
-
 def milestones(store: Store) -> pd.DataFrame:
     stmt = (
         select(Milestone.id, Milestone.name, Milestone.due_date, Milestone.done_date, Milestone.illustrative,
@@ -195,7 +203,6 @@ def milestones(store: Store) -> pd.DataFrame:
         .order_by(Milestone.due_date, Milestone.id)
     )
     return frame(store, stmt)
-
 
 
 def participation(store: Store, area_slug: str | None = None) -> pd.DataFrame:

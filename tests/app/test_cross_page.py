@@ -21,6 +21,13 @@ def _metric(at, label: str) -> str:
     return values[0]
 
 
+def _status_metric(at, status: str) -> str:
+    """A status card's value: its label is the status symbol and the status word."""
+    values = [m.value for m in at.metric if m.label.split(" ", 1)[-1] == ui(f"status.{status}")]
+    assert len(values) == 1, (status, [m.label for m in at.metric])
+    return values[0]
+
+
 def test_grants_and_money_agree_across_pages():
     engine = db.make_engine(os.environ["DATABASE_URL"])
     grants = read.money.grant_summary(Store.of(engine))
@@ -77,3 +84,38 @@ def test_the_map_names_the_programme_areas_and_classes_in_words():
     for name in read.places.areas(Store.of(engine))["name"]:
         assert name in alt, name
     assert ui("map.alt_classes").split("{")[0] in alt
+
+
+def test_measure_counts_agree_across_pages():
+    """Oversikt, Delprogrammer and the presentation count the measures (in all, per status, per area)
+    with one core function, ``read.programme.status_summary``."""
+    store = Store.of(db.make_engine(os.environ["DATABASE_URL"]))
+    summary = read.programme.measure_summary(store)
+    areas = read.places.areas(store)
+    assert summary["measures"] > 0 and sum(summary["by_status"].values()) == summary["measures"]
+
+    overview = open_page("oversikt")
+    assert_clean(overview)
+    assert _metric(overview, ui("overview.kpi_measures")) == str(summary["measures"])
+    on_track = summary["by_status"]["on_track"] + summary["by_status"]["completed"]
+    assert ui("overview.kpi_measures_help").format(on_track=on_track) in [m.help for m in overview.metric]
+    cards = text_of(overview)
+    for slug in areas["slug"]:
+        n = read.programme.measure_summary(store, (slug,))["measures"]
+        assert ui("overview.area_measures").format(n=n) in cards
+
+    programme = open_page("delprogrammer")
+    assert_clean(programme)
+    for status, n in summary["by_status"].items():
+        assert _status_metric(programme, status) == str(n)
+
+    slides = open_page("presentasjon")
+    assert_clean(slides)
+    in_areas = read.programme.measure_summary(store, tuple(areas["slug"]))
+    assert in_areas["measures"] == summary["measures"]  # every measure of the seed works in an area
+    assert _metric(slides, ui("presentation.kpi_measures")) == str(in_areas["measures"])
+    slides.session_state["lysbilde"] = 6  # the measures slide
+    slides.run()
+    assert_clean(slides)
+    for status in ("on_track", "at_risk", "off_track", "completed"):
+        assert _status_metric(slides, status) == str(summary["by_status"][status])
