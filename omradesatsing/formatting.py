@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as _format_date
@@ -32,11 +33,20 @@ def number(x, decimals: int = 0, lang: str = "nb") -> str:
     return _number(float(x), decimals, lang)
 
 
+def rounded(x, decimals: int = 0) -> Decimal:
+    """``x`` rounded half up (Norwegian practice: 23,25 → 23,3; 0,05 → 0,1), from its shortest
+    decimal form, so a float that prints as 0.05 rounds as 0.05 does. Every shown number is rounded here."""
+    exact = x if isinstance(x, Decimal) else Decimal(repr(float(x)) if isinstance(x, float) else str(x))
+    out = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return out.copy_abs() if out == 0 else out  # no "−0,0"
+
+
 @lru_cache(maxsize=65_536)
-def _number(x: float, decimals: int, lang: str) -> str:
+def _number(x: float | Decimal, decimals: int, lang: str) -> str:
     """Babel takes ~45 µs a number; tables of thousands of amounts are formatted on every rerun."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=LOCALES.get(lang, "nb_NO")).replace("\u202f", NBSP)
+    return format_decimal(rounded(x, decimals), format=pattern,
+                          locale=LOCALES.get(lang, "nb_NO")).replace("\u202f", NBSP)
 
 
 def percent(x, decimals: int = 1, lang: str = "nb") -> str:
@@ -57,7 +67,7 @@ def million_kroner(nok, decimals: int = 1, lang: str = "nb") -> str:
     """Whole kroner shown in millions: ``12700000`` → ``12,7 mill. kr`` (English ``NOK 12.7m``). Rounding only here."""
     if _missing(nok):
         return ""
-    amount = number(int(nok) / 1_000_000, decimals, lang)
+    amount = _number(Decimal(int(nok)).scaleb(-6), decimals, lang)  # exact: 23 250 000 → 23,3
     if lang == "en":
         return f"NOK{NBSP}{amount}m"  # short, as English financial text writes it: NOK 12.7m
     return f"{amount}{NBSP}{_MILL.get(lang, 'mill. kr')}"
@@ -70,7 +80,7 @@ def value(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:
     if unit == "percent":
         return percent(x, decimals, lang)
     if unit == "nok":
-        return kroner(round(float(x)), lang)
+        return kroner(int(rounded(x, 0)), lang)
     if unit == "per_1000":
         return f"{number(x, decimals, lang)} {_PER_1000.get(lang, 'per 1 000')}"
     if unit == "years":
@@ -88,8 +98,8 @@ def change(x, unit: str, decimals: int = 1, lang: str = "nb") -> str:
     if _missing(x):
         return ""
     x = float(x)
-    rounded = round(x, decimals if unit != "nok" else 0)
-    sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "")
+    shown = rounded(x, decimals if unit != "nok" else 0)  # the sign of the number shown, not of x
+    sign = "+" if shown > 0 else (MINUS if shown < 0 else "")
     if unit == "percent":
         body = f"{number(abs(x), decimals, lang)}{NBSP}{_POINTS.get(lang, '%-poeng')}"
     else:

@@ -179,3 +179,18 @@ def test_millions_are_rounded_only_for_display():
     assert fmt.million_kroner(12_749_999, 1, "nb") == "12,7\u00a0mill.\u00a0kr"
     assert fmt.million_kroner(12_750_000, 1, "nn") == "12,8\u00a0mill.\u00a0kr"
     assert fmt.million_kroner(12_700_000, 1, "en") == "NOK\u00a012.7m"
+
+
+def test_shown_numbers_round_half_up_as_norwegian_practice_and_the_readme_say():
+    """Babel rounds half to even (23 250 000 kr showed as 23,2 mill. kr, a change of 0,05 as "+0,0")."""
+    from omradesatsing import formatting as fmt
+
+    nbsp = "\u00a0"
+    assert fmt.million_kroner(23_250_000, 1, "nb") == f"23,3{nbsp}mill.{nbsp}kr"
+    assert fmt.million_kroner(23_150_000, 1, "nb") == f"23,2{nbsp}mill.{nbsp}kr"
+    assert fmt.number(2.675, 2, "nb") == "2,68" and fmt.number(0.125, 2, "en") == "0.13"
+    assert fmt.change(0.05, "percent", 1, "nb") == f"+0,1{nbsp}%-poeng"
+    assert fmt.change(-0.05, "percent", 1, "nb") == f"{fmt.MINUS}0,1{nbsp}%-poeng"
+    assert fmt.change(0.04, "percent", 1, "nb") == f"0,0{nbsp}%-poeng"  # no sign on a shown zero
+    assert fmt.number(-0.04, 1, "nb") == "0,0"
+    assert fmt.value(305_100.5, "nok", 0, "nb") == f"305{nbsp}101{nbsp}kr"
