@@ -109,7 +109,7 @@ def grants_chart(df: pd.DataFrame) -> alt.LayerChart:
 
 def project_deck(r) -> pdk.Deck:
     """A small offline map: Bergen, the delområder, the programme areas and the project's point."""
-    outlines, _ = maps.area_outlines(None)
+    outlines, _ = maps.area_outlines()
     layers = [
         pdk.Layer("GeoJsonLayer", q(read.places.zone_features, "kommune", include_neighbours=True), id="neighbours",
                   filled=True, stroked=True, get_fill_color=[236, 236, 232, 255], get_line_color=[185, 185, 180],
