@@ -50,8 +50,8 @@ from omradesatsing import db, geo
 from omradesatsing.auth import current_actor
 from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.models import AuditEntry, Source, Zone, utcnow
+from omradesatsing.names import slugify
 from omradesatsing.permissions import Actor, require_role
-from omradesatsing.seed import slugify
 
 # The largest file accepted, in MB. Keep it equal to ``server.maxUploadSize`` in
 # .streamlit/config.toml (a test checks that they agree): the Admin page's uploader uses the

@@ -64,6 +64,11 @@ def indicator_part() -> None:
         ui.caption_source(", ".join(sorted(set(drawn["source_title"].dropna()))),
                           str(first) if first == last else f"{first}–{last}",
                           bool(drawn["illustrative"].any() or targets["illustrative"].any()))
+        # What the source says about a figure (an age band or income definition not given) stands by it.
+        noted = drawn[drawn["note"].notna()].drop_duplicates(["series", "period", "note"])
+        if not noted.empty:
+            st.caption(t("indicators.caveats", notes="; ".join(
+                f"{ui.plain(r.series)} {ui.plain(r.period)}: {ui.plain(r.note)}" for r in noted.itertuples())))
 
     if measures.empty:
         st.markdown(f"**{t('indicators.measures_heading')}**\n\n{t('indicators.no_measures')}")
@@ -123,8 +128,8 @@ def indicator_part() -> None:
     # --- The numbers in the chart -----------------------------------------------------------------
     st.subheader(t("indicators.table_heading"))
     table = rows.sort_values(["scope", "series", "year"])[
-        ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "source_title",
-         "source_url", "licence"]
+        ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "note",
+         "source_title", "source_url", "licence"]
     ].copy()
     table["value"] = [iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
                       for r in table.itertuples()]
@@ -134,8 +139,8 @@ def indicator_part() -> None:
     table["illustrative"] = table["illustrative"].map(ui.yes_no)
     table = table.drop(columns=["value_text"])
     table.columns = [t("cols.series"), t("cols.period"), t("cols.value"), t("cols.ci_low"), t("cols.ci_high"),
-                     t("cols.suppressed"), t("cols.illustrative"), t("cols.source"), t("cols.source_url"),
-                     t("cols.licence")]
+                     t("cols.suppressed"), t("cols.illustrative"), t("cols.note"), t("cols.source"),
+                     t("cols.source_url"), t("cols.licence")]
     st.dataframe(table, hide_index=True, width="stretch")
     if hidden:
         st.caption(t("indicators.suppressed_legend"))

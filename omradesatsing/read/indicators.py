@@ -54,7 +54,7 @@ SIBLING_GROUPS = ("indicator", "scope", "zone_level", "parent_code", "year")
 
 VALUE_COLUMNS = ("indicator", "unit", "scope", "area_slug", "area_name", "zone_level", "zone_code", "zone_name",
                  "parent_code", "year", "period", "value", "value_text", "numerator", "denominator", "ci_low",
-                 "ci_high", "suppressed", "illustrative", "source_title", "source_url", "licence")
+                 "ci_high", "suppressed", "illustrative", "source_title", "source_url", "licence", "note")
 
 
 def _lookup(store: Store, *columns) -> pd.DataFrame:
@@ -82,7 +82,8 @@ def indicator_values(
                Zone.level.label("zone_level"), Zone.code.label("zone_code"), Zone.name.label("zone_name"),
                ParentZone.code.label("parent_code"), IndicatorValue.year, IndicatorValue.period,
                IndicatorValue.value, IndicatorValue.value_text, IndicatorValue.numerator, IndicatorValue.denominator,
-               IndicatorValue.ci_low, IndicatorValue.ci_high, IndicatorValue.suppressed, IndicatorValue.illustrative)
+               IndicatorValue.ci_low, IndicatorValue.ci_high, IndicatorValue.suppressed, IndicatorValue.illustrative,
+               IndicatorValue.note)
         .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
         .outerjoin(ParentZone, ParentZone.id == Zone.parent_id)
         .where(IndicatorValue.scope.in_(scopes))

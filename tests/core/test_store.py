@@ -63,6 +63,22 @@ def test_published_dropout_figures_are_real_with_a_source(seeded_store):
     assert real.loc["loddefjord", "value"] == pytest.approx(44.0)
     assert (real["year"] == 2019).all()
     assert real["source_title"].str.contains("Folkehelseoversikt").all()
+    # The data year is not in the source: the period says it is the report's year.
+    assert (real["period"] == "rapport 2019, dataår ikke oppgitt").all()
+    assert real.loc["olsvik", "source_title"] == (
+        "Folkehelseoversikt Bergen 2019 (sitert i Bergen kommunes presentasjon av områdesatsingen)")
+
+
+def test_no_source_names_a_working_file_and_caveats_are_kept_in_bokmaal(seeded_store):
+    """The data file's working notes ("see ../seeds/….txt") are not a source title; what a source says
+    about a figure (an income definition, an age band not given) is stored with it, in bokmål."""
+    store = Store.of(_engine(seeded_store))
+    sources = read.about.sources(store)
+    assert not sources["title"].str.contains(r"\.\./|\.txt|see ", regex=True).any()
+    values = read.indicators.indicator_values(store, "median_income", scopes=("area",))
+    loddefjord = values[~values["illustrative"] & (values["area_slug"] == "loddefjord")].iloc[0]
+    assert loddefjord["note"] == "Inntektsbegrepet er ikke oppgitt i artikkelen."
+    assert loddefjord["period"] == "rapport 2016, dataår ikke oppgitt"
 
 
 def test_real_grants_are_not_illustrative(seeded_store):
