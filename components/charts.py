@@ -99,18 +99,6 @@ def altair(chart: alt.Chart | dict, key: str, *, stretch: bool = True, alt_text:
         st.altair_chart(chart, width=width, key=key, theme=None, alt=alt_text)
 
 
-def bar_chart(df: pd.DataFrame, *, x: str, y: str, color: str | None, x_title: str, y_title: str,
-              fmt: str = ",.1f", height: int = 360, tooltip: list | None = None) -> alt.Chart:
-    enc = {
-        "x": alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=fmt)),
-        "y": alt.Y(f"{y}:N", title=y_title, sort="-x", axis=alt.Axis(labelLimit=300)),
-        "tooltip": tooltip or [alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:Q", format=fmt)],
-    }
-    if color:
-        enc["color"] = alt.Color(f"{color}:N", title=None, scale=alt.Scale(range=PALETTE))
-    return configure(alt.Chart(df).mark_bar().encode(**enc).properties(height=height))
-
-
 def show(chart: alt.Chart, caption: str, key: str) -> None:
     """The chart, then its plain-language caption (also the text alternative)."""
     altair(chart, key)

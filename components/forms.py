@@ -1,4 +1,5 @@
-"""What every edit form shares: the version a record had when its form was opened.
+"""What every edit form shares: the version a record had when its form was opened, the message
+after a save (``saved``/``show_saved``) and the core's problems shown as one list (``show_problems``).
 
 Optimistic locking only works if the version handed to the core is the one the editor *saw*. A form
 that read it when it was submitted would pass the check after another editor's save (that save
@@ -47,3 +48,27 @@ def sweep() -> None:
 
 
 __all__ = ["forget", "opened_version", "sweep"]
+
+
+# --- After a save: one message on the next run, and the core's problems -----------------------------
+
+_SAVED = "form_saved_message"
+
+
+def saved(place: str, message: str) -> None:
+    """Remember ``message`` for ``show_saved(place)`` on the next run (a save reruns the page)."""
+    st.session_state[f"{_SAVED}_{place}"] = message
+
+
+def show_saved(place: str) -> None:
+    message = st.session_state.pop(f"{_SAVED}_{place}", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def show_problems(exc, heading: str) -> None:
+    """A ``ValidationError``'s problems under ``heading``, each naming its field in the user's words."""
+    from omradesatsing.commands import FIELD_NAMES
+
+    lines = "\n".join(f"- **{FIELD_NAMES.get(p.field, p.field)}**: {p.message}" for p in exc.problems)
+    st.error(f"{heading}\n\n{lines}")

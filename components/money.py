@@ -18,14 +18,15 @@ from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
 from omradesatsing import commands, formatting as fmt, permissions, read
-from omradesatsing.models import FUNDING_SOURCES, GRANT_STATUSES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
+from omradesatsing.vocabulary import FUNDING_SOURCES, GRANT_STATUSES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
 
 BUDGET_COLOUR = "#9ecae1"  # light: the whole budget
 SPENT_COLOUR = "#08519c"  # dark: what is spent (contrast 7:1 against white)
 GRANT_STYLE = {"real": ("#08519c", "#08519c"), "derived": ("#6baed6", "#08519c"), "illustrative": ("#ffffff", "#555555")}
 
 
-def mnok(nok) -> float:
+def millions(nok) -> float:
+    """Whole kroner as a number of millions, for a chart's axis (what is shown as text: ``ui.mnok``)."""
     return int(nok) / 1_000_000
 
 
@@ -34,9 +35,9 @@ def budget_spent_chart(df: pd.DataFrame, *, label: str, height_per_row: int = 42
     both amounts written at the end of the bar, so nothing depends on telling colours apart.
     ``df`` columns: ``label`` (the row name), budget_nok, spent_nok, projects."""
     data = df.copy()
-    data["budget"] = data["budget_nok"].map(mnok)
-    data["spent"] = data["spent_nok"].map(mnok)
-    data["text"] = [t("investments.bar_label", budget=ui.mnok(b), spent=fmt.number(mnok(s), 1, lang()))
+    data["budget"] = data["budget_nok"].map(millions)
+    data["spent"] = data["spent_nok"].map(millions)
+    data["text"] = [t("investments.bar_label", budget=ui.mnok(b), spent=fmt.number(millions(s), 1, lang()))
                     for b, s in zip(data["budget_nok"], data["spent_nok"], strict=True)]
     order = list(data.sort_values("budget_nok", ascending=False)[label])
     y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
@@ -78,14 +79,14 @@ def grants_chart(df: pd.DataFrame) -> alt.LayerChart:
     """State grants per year, stacked by kind; illustrative years hollow with a dashed edge, and
     the year's total written above the bar. ``df``: year, amount_nok, kind (real/derived/illustrative)."""
     data = df.copy()
-    data["amount"] = data["amount_nok"].map(mnok)
+    data["amount"] = data["amount_nok"].map(millions)
     data["kind_text"] = data["kind"].map(lambda k: t(f"investments.grant_kind_{k}"))
     data["shown"] = data["amount_nok"].map(ui.mnok)
     kinds = [k for k in GRANT_STYLE if k in set(data["kind"])]
     words = [t(f"investments.grant_kind_{k}") for k in kinds]
     totals = data.groupby("year", as_index=False)["amount_nok"].sum()
-    totals["amount"] = totals["amount_nok"].map(mnok)
-    totals["shown"] = totals["amount_nok"].map(lambda v: fmt.number(mnok(v), 1, lang()))
+    totals["amount"] = totals["amount_nok"].map(millions)
+    totals["shown"] = totals["amount_nok"].map(lambda v: fmt.number(millions(v), 1, lang()))
     x = alt.X("year:O", title=t("charts.year"), axis=alt.Axis(labelAngle=0))
     bars = alt.Chart(data).mark_bar(strokeWidth=2).encode(
         x=x, y=alt.Y("sum(amount):Q", title=t("investments.axis_mnok"), axis=alt.Axis(format=",.0f")),
@@ -147,20 +148,6 @@ def project_detail(r) -> None:
 # Editing: forms that hand everything to omradesatsing.commands
 # ---------------------------------------------------------------------------------------------
 
-FLASH_KEY = "investments_flash"
-
-
-def _flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def _problems(exc) -> None:
-    lines = "\n".join(f"- **{commands.FIELD_NAMES.get(p.field, p.field)}**: {p.message}" for p in exc.problems)
-    st.error(f"{t('investments.form_invalid')}\n\n{lines}")
-
-
 def _text_value(value) -> str:
     """A stored text for a text box: a missing value (None, or NaN from a DataFrame) is an empty box,
     never the text "nan"."""
@@ -177,7 +164,7 @@ def _clear_form(base) -> None:
 
 def project_form(who, names: dict[str, str], current: dict | None, current_id: int | None) -> None:
     """Add a project, or change the one picked in the list. Editors see only their own areas."""
-    _flash()
+    forms.show_saved("investments")
     editable = [s for s in names if permissions.may_edit_area(who, s)]
     if not editable:
         st.info(t("investments.no_areas"))
@@ -244,7 +231,7 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
         new_id = commands.save_investment(current_engine(), who, data, investment_id=current_id if editing else None,
                                           expected_version=opened)
     except commands.ValidationError as exc:
-        _problems(exc)
+        forms.show_problems(exc, t("investments.form_invalid"))
         return
     except commands.StaleEdit as exc:
         # Keep what was typed (the form stays), say whose change won, offer to load it.
@@ -259,7 +246,7 @@ def project_form(who, names: dict[str, str], current: dict | None, current_id: i
     _clear_form(base)
     if editing:
         forms.forget("investment", current_id)
-    st.session_state[FLASH_KEY] = t("investments.form_saved", name=ui.plain(name.strip()))
+    forms.saved("investments", t("investments.form_saved", name=ui.plain(name.strip())))
     st.query_params["prosjekt"] = str(new_id)
     st.rerun()
 
@@ -288,11 +275,11 @@ def grant_form(who, names: dict[str, str]) -> None:
     try:
         commands.save_grant(current_engine(), who, data)
     except commands.ValidationError as exc:
-        _problems(exc)
+        forms.show_problems(exc, t("investments.form_invalid"))
         return
     except commands.PermissionDenied as exc:
         st.error(str(exc))
         return
     invalidate()
-    st.session_state[FLASH_KEY] = t("investments.grant_saved", year=int(year))
+    forms.saved("investments", t("investments.grant_saved", year=int(year)))
     st.rerun()

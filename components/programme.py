@@ -14,14 +14,13 @@ from components.charts import FONT_SIZE, configure
 from components.data import current_engine, invalidate, q
 from components.i18n import lang, t
 from omradesatsing import commands, formatting as fmt, programme, read
-from omradesatsing.models import MEASURE_STATUSES
 from omradesatsing.permissions import Actor, PermissionDenied, has_role, may_edit_area
+from omradesatsing.vocabulary import MEASURE_STATUSES
 
 # Status colours for the timeline bars (Okabe–Ito); the word and symbol are always beside them.
 STATUS_FILL = {"on_track": "#009E73", "at_risk": "#E69F00", "off_track": "#D55E00", "completed": "#0072B2",
                "not_started": "#BBBBBB"}
 DIRECTION_SYMBOL = {"better": "↑", "worse": "↓", "completed": "■", "new": "+", "same": "=", "other": "↔"}
-FLASH_KEY = "programme_flash"
 
 
 def tertial_text(day: dt.date) -> str:
@@ -119,17 +118,6 @@ def timeline_caption(df: pd.DataFrame, ms: pd.DataFrame, today: dt.date) -> str:
 # --- Editing ---------------------------------------------------------------------------------------
 
 
-def _flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def _problems(exc: commands.ValidationError) -> None:
-    lines = "\n".join(f"- **{commands.FIELD_NAMES.get(p.field, p.field)}**: {p.message}" for p in exc.problems)
-    st.error(f"{t('programme.form_invalid')}\n\n{lines}")
-
-
 def may_edit(who: Actor, area_slugs: list[str]) -> bool:
     return has_role(who, "admin") or any(may_edit_area(who, s) for s in area_slugs)
 
@@ -138,7 +126,7 @@ def status_form(who: Actor, m: dict) -> None:
     """Change status, progress and comment of one measure. The version the editor saw when the
     form was first shown is kept in the session: a save over someone else's newer change is
     refused by the core, and the other change is shown."""
-    _flash()
+    forms.show_saved("programme")
     mid = int(m["id"])
     opened = forms.opened_version("measure", mid, m["version"])
     stale_key = f"measure_stale_{mid}"
@@ -167,7 +155,7 @@ def status_form(who: Actor, m: dict) -> None:
             commands.update_measure_status(current_engine(), who, mid, status=status, progress=progress,
                                            comment=comment, expected_version=opened)
         except commands.ValidationError as exc:
-            _problems(exc)
+            forms.show_problems(exc, t("programme.form_invalid"))
         except commands.StaleEdit as exc:
             if exc.other:
                 st.session_state[stale_key] = exc.other
@@ -180,7 +168,7 @@ def status_form(who: Actor, m: dict) -> None:
             forms.forget("measure", mid)
             for key in (f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
                 st.session_state.pop(key, None)
-            st.session_state[FLASH_KEY] = t("programme.saved", name=ui.plain(m["name"]))
+            forms.saved("programme", t("programme.saved", name=ui.plain(m["name"])))
             st.rerun()
 
 
@@ -221,7 +209,7 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
             commands.save_milestone(current_engine(), who, mid, data, milestone_id=picked or None,
                                     expected_version=opened.get(picked))
         except commands.ValidationError as exc:
-            _problems(exc)
+            forms.show_problems(exc, t("programme.form_invalid"))
         except commands.StaleEdit as exc:
             st.session_state[stale_key] = str(exc)
             invalidate()
@@ -234,7 +222,7 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
                 forms.forget("milestone", picked)
             for key in (f"mf_pick_{mid}", f"mf_name_{mid}", f"mf_due_{mid}", f"mf_done_{mid}"):
                 st.session_state.pop(key, None)
-            st.session_state[FLASH_KEY] = t("programme.milestone_saved")
+            forms.saved("programme", t("programme.milestone_saved"))
             st.rerun()
 
 
@@ -250,12 +238,12 @@ def freeze_form(who: Actor, today: dt.date) -> None:
         try:
             snap_id = commands.freeze_snapshot(current_engine(), who, name, note=note)
         except commands.ValidationError as exc:
-            _problems(exc)
+            forms.show_problems(exc, t("programme.form_invalid"))
         except PermissionDenied as exc:
             st.error(str(exc))
         else:
             invalidate()
-            st.session_state[FLASH_KEY] = t("programme.frozen", name=ui.plain(name))
+            forms.saved("programme", t("programme.frozen", name=ui.plain(name)))
             st.session_state["rapport"] = str(snap_id)
             st.rerun()
 

@@ -16,14 +16,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from components import data, ui
+from components import data, forms, ui
 from components.i18n import t
 from omradesatsing import importers
 from omradesatsing.permissions import Actor, PermissionDenied
 
 UPLOAD_KEY = "zone_upload"
 GENERATION_KEY = "zone_upload_generation"  # a new uploader (empty) after an import
-FLASH_KEY = "zone_import_flash"
 CACHE_KEY = "zone_import_cache"  # {signature: FileInfo | ImportSummary | ZoneFileError text}
 TYPES = ["geojson", "json", "zip"]
 NO_FIELD = ""
@@ -132,9 +131,7 @@ def render(engine, who: Actor) -> None:
     """The section «Importer sonegrenser» of the Admin page (shown to admins)."""
     st.header(t("zone_import.heading"))
     st.markdown(t("zone_import.intro"))
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    forms.show_saved("zone_import")
     limit = upload_limit_mb()
     generation = st.session_state.get(GENERATION_KEY, 0)
     # type=: the browser refuses other extensions before uploading (and Streamlit's server refuses
@@ -190,6 +187,6 @@ def render(engine, who: Actor) -> None:
         data.invalidate()  # every page sees the new boundaries at once (Kart offers the level)
         st.session_state.pop(CACHE_KEY, None)
         st.session_state[GENERATION_KEY] = generation + 1
-        st.session_state[FLASH_KEY] = t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,
-                                        level=t(f"map.level_{level}").lower(), file=ui.plain(done.file_name))
+        forms.saved("zone_import", t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,
+                                     level=t(f"map.level_{level}").lower(), file=ui.plain(done.file_name)))
         st.rerun()

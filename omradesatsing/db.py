@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from omradesatsing import config
 
@@ -48,10 +48,6 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     kwargs.setdefault("max_overflow", 5)
     kwargs.setdefault("pool_recycle", 1800)
     return create_engine(url, **kwargs)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

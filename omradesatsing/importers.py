@@ -52,6 +52,7 @@ from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.models import AuditEntry, Source, Zone, utcnow
 from omradesatsing.names import slugify
 from omradesatsing.permissions import Actor, require_role
+from omradesatsing.vocabulary import IMPORT_LEVELS
 
 # The largest file accepted, in MB. Keep it equal to ``server.maxUploadSize`` in
 # .streamlit/config.toml (a test checks that they agree): the Admin page's uploader uses the
@@ -69,7 +70,7 @@ UNPACK_CHUNK = 1024 * 1024
 MAX_FEATURES = 10_000
 MAX_VERTICES = 3_000_000
 
-LEVELS = ("levekaarssone", "grunnkrets")
+LEVELS = IMPORT_LEVELS
 LEVEL_WORDS = {"levekaarssone": ("levekårssone", "levekårssoner"), "grunnkrets": ("grunnkrets", "grunnkretser")}
 GEOJSON_SUFFIXES = (".geojson", ".json")
 ZIP_SUFFIXES = (".zip",)

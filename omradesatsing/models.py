@@ -29,6 +29,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from omradesatsing.vocabulary import (
+    AREA_STATES,
+    FUNDING_SOURCES,
+    GRANT_STATUSES,
+    INVESTMENT_CATEGORIES,
+    INVESTMENT_STATUSES,
+    MEASURE_STATUSES,
+    PARTICIPATION_KINDS,
+    ROLES,
+    UNITS,
+    VALUE_SCOPES,
+    ZONE_LEVELS,
+)
+
 # Stable constraint names, so Alembic migrations work the same on SQLite (batch mode) and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,25 +52,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# Controlled vocabularies. The UI translates them; the store keeps these codes.
-ZONE_LEVELS = ("kommune", "bydel", "delomraade", "levekaarssone", "grunnkrets")
-AREA_STATES = ("active", "preproject", "ended")
-VALUE_SCOPES = ("zone", "area", "city", "country")
-MEASURE_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "completed")
-INVESTMENT_STATUSES = ("planned", "under_way", "completed")
-INVESTMENT_CATEGORIES = (
-    "physical_upgrading",
-    "schools",
-    "parks_squares",
-    "culture_social",
-    "housing_cooperatives",
-    "paths_lighting",
-)
-FUNDING_SOURCES = ("municipality", "state_kdd", "husbanken", "other")
-GRANT_STATUSES = ("proposed", "granted")
-PARTICIPATION_KINDS = ("public_meeting", "barnetrakk", "survey", "neighbourhood_group", "workshop")
-ROLES = ("viewer", "editor", "admin")
-UNITS = ("percent", "nok", "years", "per_1000", "persons", "count")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -17,14 +17,6 @@ import pandas as pd
 HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high")
 
 
-def is_small(numerator, denominator, threshold: int) -> bool:
-    """True when a count is below the threshold (missing counts are not small)."""
-    for count in (numerator, denominator):
-        if count is not None and not pd.isna(count) and count < threshold:
-            return True
-    return False
-
-
 def _hide(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     for col in HIDDEN_COLUMNS:
         if col in df.columns:

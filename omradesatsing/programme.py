@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from omradesatsing.models import MEASURE_STATUSES
-
 # The indicators the programme leads with (Investeringer's per-inhabitant table, the presentation):
 # the three with published area figures and a place in the programme's goals (drop-out, low income,
 # unemployment: docs/ARKITEKTUR.md, «The programme»).
@@ -66,5 +64,5 @@ def direction(before: str | None, after: str) -> str:
     return "other"
 
 
-__all__ = ["MEASURE_STATUSES", "direction", "is_stale", "previous_tertial", "tertial_end", "tertial_of",
+__all__ = ["direction", "is_stale", "previous_tertial", "tertial_end", "tertial_of",
            "tertial_start"]

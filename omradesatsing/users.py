@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 
 from omradesatsing import auth, db
-from omradesatsing.models import ROLES, Area, AuditEntry, User, UserArea
+from omradesatsing.models import Area, AuditEntry, User, UserArea
 from omradesatsing.permissions import Actor, require_role
+from omradesatsing.vocabulary import ROLES
 
 
 def _admin(session, actor: Actor) -> Actor:

@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import shell, ui, zone_import
+from components import forms, shell, ui, zone_import
 from components.data import current_engine, q
 from components.i18n import lang, t
 from omradesatsing import auth, formatting as fmt, read, users
-from omradesatsing.models import ROLES
 from omradesatsing.permissions import PermissionDenied, has_role
+from omradesatsing.vocabulary import ROLES
 
 who = shell.actor()
 shell.header("admin.title")
@@ -24,9 +24,7 @@ areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 
 if has_role(who, "admin"):
-    message = st.session_state.pop("admin_flash", None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    forms.show_saved("admin")
     engine = current_engine()
     st.header(t("admin.users_heading"))
     people = users.list_users(engine, who)
@@ -58,7 +56,7 @@ if has_role(who, "admin"):
             else:
                 for key in ("nu_username", "nu_name", "nu_password", "nu_areas"):
                     st.session_state.pop(key, None)
-                st.session_state["admin_flash"] = t("admin.created", name=ui.plain(username.strip().lower()))
+                forms.saved("admin", t("admin.created", name=ui.plain(username.strip().lower())))
                 st.rerun()
     with edit_col:
         usernames = [u["username"] for u in people]
@@ -77,7 +75,7 @@ if has_role(who, "admin"):
                     except (auth.UserError, PermissionDenied) as exc:
                         st.error(str(exc))
                     else:
-                        st.session_state["admin_flash"] = t("admin.saved", name=ui.plain(pick))
+                        forms.saved("admin", t("admin.saved", name=ui.plain(pick)))
                         st.rerun()
     st.caption(t("admin.users_note"))
 

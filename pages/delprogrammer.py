@@ -12,12 +12,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, filters, programme as prog, shell, ui
+from components import charts, filters, forms, programme as prog, shell, ui
 from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, programme as rules, read
-from omradesatsing.models import MEASURE_STATUSES
 from omradesatsing.permissions import has_role
+from omradesatsing.vocabulary import MEASURE_STATUSES, STATUS_CARD_ORDER
 
 TODAY = dt.date.today()
 VIEWS = ("tre", "tidslinje", "endret", "rapporter")
@@ -57,7 +57,7 @@ measures = measures.reset_index(drop=True)
 
 summary = read.programme.status_summary(measures)  # counted as Oversikt and the presentation count
 cols = st.columns(5)
-for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed", "not_started"), strict=True):
+for col, status in zip(cols, STATUS_CARD_ORDER, strict=True):
     col.metric(ui.status_text(status), summary["by_status"][status], border=True)
 st.markdown(t("programme.stale_line", n=summary["stale"], tertial=prog.tertial_text(TODAY)))
 st.caption(t("programme.status_caption", n=summary["measures"], total=len(every)))
@@ -67,7 +67,7 @@ if summary["illustrative"]:
 view = filters.radio(t("programme.view"), VIEWS, key="visning", horizontal=True,
                      format_func=lambda v: t("programme.view_" + v))
 ms = q(read.programme.milestones)
-prog._flash()
+forms.show_saved("programme")
 
 # --- The tree: pillar → subprogramme → measures ---------------------------------------------------
 if view == "tre":

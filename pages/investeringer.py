@@ -12,9 +12,9 @@ from components import charts, filters, money, shell, ui
 from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
-from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
 from omradesatsing.permissions import has_role
 from omradesatsing.programme import HEADLINE_INDICATORS
+from omradesatsing.vocabulary import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
 
 shell.header("investments.title", "investments.intro")
 ui.illustrative_notice()

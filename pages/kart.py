@@ -12,9 +12,9 @@ from components import filters, maps, shell, ui
 from components.data import q, settings
 from components.i18n import lang, t
 from omradesatsing import choropleth, formatting as fmt, geo, read
+from omradesatsing.vocabulary import MAP_LEVELS as LEVELS
 
 ZONE_KEY, INVESTMENT_KEY, MAP_KEY, GENERATION_KEY = "sone", "map_investment", "kart_map", "kart_map_generation"
-LEVELS = ("delomraade", "bydel", "levekaarssone", "grunnkrets")
 
 
 def map_key() -> str:

@@ -15,6 +15,7 @@ from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
 from omradesatsing.programme import HEADLINE_INDICATORS
+from omradesatsing.vocabulary import STATUS_CARD_ORDER
 
 ALL = "_alle"
 shell.presentation_style()
@@ -140,7 +141,7 @@ elif slide == "measures":
     mine = q(read.programme.measure_summary, tuple(shown))
     lead(t("presentation.measures_lead", n=mine["measures"], place=place_md))
     cols = st.columns(4)
-    for col, status in zip(cols, ("on_track", "at_risk", "off_track", "completed"), strict=True):
+    for col, status in zip(cols, STATUS_CARD_ORDER[:4], strict=True):
         col.metric(ui.status_text(status), mine["by_status"][status], border=True)
     stale = mine["stale"]
     st.markdown(t("presentation.measures_stale", n=stale) if stale else t("presentation.measures_all_fresh"))

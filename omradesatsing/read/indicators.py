@@ -247,12 +247,6 @@ def zone_profiles(store: Store, level: str, year: int, lang: str = "nb") -> pd.D
     return out.reset_index(drop=True)
 
 
-def zone_profile(store: Store, level: str, code: str, year: int, lang: str = "nb") -> pd.DataFrame:
-    """``zone_profiles`` for one zone."""
-    profiles_ = zone_profiles(store, level, year, lang)
-    return profiles_[profiles_["zone_code"] == code].drop(columns=["zone_code"]).reset_index(drop=True)
-
-
 def area_trend(store: Store, indicator: str, area_slugs: tuple[str, ...]) -> pd.DataFrame:
     """The indicator over the years for the given areas, with the Bergen (and Norway) reference."""
     return indicator_values(store, indicator, scopes=("area", "city", "country"), area_slugs=area_slugs)

@@ -38,17 +38,6 @@ def area(store: Store, slug: str) -> dict[str, Any] | None:
     return None if hit.empty else hit.iloc[0].to_dict()
 
 
-def area_zones(store: Store, slug: str) -> pd.DataFrame:
-    stmt = (
-        select(Zone.level, Zone.code, Zone.name, Zone.population, AreaZone.approximate, AreaZone.note)
-        .join(AreaZone, AreaZone.zone_id == Zone.id)
-        .join(Area, Area.id == AreaZone.area_id)
-        .where(Area.slug == slug)
-        .order_by(Zone.level, Zone.name)
-    )
-    return frame(store, stmt)
-
-
 def zones(store: Store, level: str) -> pd.DataFrame:
     """Zones at one level (without geometry), with their parent's name."""
     parent = aliased(Zone)

@@ -82,12 +82,18 @@ def test_indikatorer_shows_the_published_figure_with_its_source():
     at.selectbox(key="indikator").set_value("not_completed_upper_secondary").run()
     assert_clean(at)
     table = at.dataframe[1].value  # "the figures in the chart", the indicator part's last table
-    olsvik_2019 = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] == "2019")]
+    report = "rapport 2019, dataår ikke oppgitt"  # the source gives the report's year, not the data's
+    olsvik_2019 = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] == report)]
     assert olsvik_2019[ui("cols.value")].tolist() == ["37,9\u00a0%"]
     assert olsvik_2019[ui("cols.illustrative")].tolist() == [ui("common.no")]
     assert "Folkehelseoversikt" in olsvik_2019[ui("cols.source")].iloc[0]
+    # what the source says about the figure stands in the table and under the chart
+    caveat = "Oppgitt i programmets egen presentasjon («Skolesatsing i Loddefjord og Olsvik»)."
+    assert olsvik_2019[ui("cols.note")].tolist() == [caveat]
+    shown = " ".join(c.value for c in at.caption).replace("\\", "").replace("\u2060", "")  # ui.plain escapes
+    assert f"Olsvik {report}: {caveat}" in shown
     # every other Olsvik year is an invented example and says so
-    others = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] != "2019")]
+    others = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] != report)]
     assert set(others[ui("cols.illustrative")]) == {ui("common.yes")}
 
 

@@ -153,7 +153,8 @@ def navigation_mode():
 
 def add_generated_investments(url: str, n: int = 2000, *, seed: int = 5) -> int:
     """Add ``n`` illustrative projects spread over the areas (benchmark source), with points."""
-    from omradesatsing.models import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES, Area, Investment
+    from omradesatsing.models import Area, Investment
+    from omradesatsing.vocabulary import FUNDING_SOURCES, INVESTMENT_CATEGORIES, INVESTMENT_STATUSES
 
     rng = random.Random(seed)
     engine = db.make_engine(url)

@@ -194,10 +194,16 @@ def test_zone_years_and_profile(seeded_store):
     assert read.indicators.zone_years(Store.of(engine), "unemployment", "levekaarssone") == [2016]
     assert read.places.levels_with_geometry(Store.of(engine)) == ["bydel", "delomraade"]  # no zone files imported yet
     code = read.places.zones(Store.of(engine), "delomraade").iloc[0]["code"]
-    profile = read.indicators.zone_profile(Store.of(engine), "delomraade", code, 2024, "nb")
+    profiles = read.indicators.zone_profiles(Store.of(engine), "delomraade", 2024, "nb")
+    profile = profiles[profiles["zone_code"] == code]
     assert len(profile) >= 8
     assert profile["city_value"].notna().all()
     assert set(profile["year"]) == {2024}
+    # one read serves every zone, each with every indicator at most once, in the indicators' order
+    assert set(profiles["zone_code"]) == set(read.places.zones(Store.of(engine), "delomraade")["code"])
+    assert not profiles.duplicated(["zone_code", "indicator"]).any()
+    order = list(read.indicators.indicators(Store.of(engine))["key"])
+    assert list(profile["indicator"]) == [k for k in order if k in set(profile["indicator"])]
 
 
 def test_zone_areas_link_zones_to_programme_areas(seeded_store):
