@@ -6,6 +6,7 @@ import hashlib
 import io
 import math
 import re
+from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
@@ -46,6 +47,29 @@ def plain(text) -> str:
         return ""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", str(text)))
     return _AUTO_MARKUP.sub(WORD_JOINER, escaped)
+
+
+def _link(url) -> str:
+    """A web address as a markdown link named by its site; anything else as plain text."""
+    text = "" if url is None or (isinstance(url, float) and math.isnan(url)) else str(url).strip()
+    if not re.fullmatch(r"https?://[^\s<>]+", text):
+        return plain(text)
+    site = urlparse(text).netloc.removeprefix("www.")
+    return f"[{plain(site)}]({text.replace('(', '%28').replace(')', '%29')})"
+
+
+def text_table(df: pd.DataFrame, *, links: tuple[str, ...] = (), index: bool = False) -> None:
+    """A small reference table as an HTML table (``st.table``), where sorting and scrolling a large
+    table is not the point: Ctrl+F and screen readers find its text, which they do not in the canvas
+    grid of ``st.dataframe``. ``st.table`` renders markdown in cells, so every cell, header and row
+    label is ``plain``; the columns in ``links`` show web addresses as links named by their site."""
+    out = df.copy()
+    for col in out.columns:
+        out[col] = out[col].map(_link if col in links else plain)
+    out.columns = [plain(c) for c in out.columns]
+    if index:
+        out.index = [plain(i) for i in out.index]
+    st.table(out, hide_index=not index)
 
 
 def status_text(status: str) -> str:

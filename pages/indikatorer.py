@@ -93,7 +93,7 @@ def indicator_part() -> None:
     else:
         gap_table = iv.gap_table(indicator, tuple(chosen), lang())
         # Areas as columns: a few areas side by side read well on a projector; the download stays long.
-        st.dataframe(gap_table.set_index(t("gap.area")).T, width="stretch")
+        ui.text_table(gap_table.set_index(t("gap.area")).T, index=True)  # a few rows: text, not a canvas
         ui.download_buttons(gap_table, f"avstand-{indicator}", key="gap_dl")
 
     # --- About the indicator ----------------------------------------------------------------------

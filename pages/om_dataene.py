@@ -30,6 +30,5 @@ src["illustrative"] = src["illustrative"].map(ui.yes_no)
 table = src[["title", "publisher", "period", "licence", "illustrative", "indicator_values", "url", "note"]]
 table.columns = [t("cols.title"), t("cols.publisher"), t("cols.period"), t("cols.licence"), t("cols.illustrative"),
                  t("cols.indicator_values"), t("cols.source_url"), t("cols.note")]
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={t("cols.source_url"): st.column_config.LinkColumn(t("cols.source_url"))})
+ui.text_table(table, links=(t("cols.source_url"),))  # a reference list: its text must be searchable
 ui.download_buttons(table, "kilder", key="sources_dl")

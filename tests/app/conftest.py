@@ -85,3 +85,18 @@ def text_of(at: AppTest) -> str:
 
 def ui(key: str, lang: str = "nb") -> str:
     return catalogue(lang)[key]
+
+
+def shown_table(at: AppTest, i: int = 0):
+    """The ``i``-th HTML table (``ui.text_table``) as its reader sees it: ``ui.plain``'s markdown escapes
+    and word joiners taken out of every cell, header and row label."""
+    import re
+
+    def text(value):
+        return re.sub(r"\\(.)", r"\1", str(value)).replace("\u2060", "")
+
+    df = at.table[i].value.copy()
+    df = df.map(text)
+    df.columns = [text(c) for c in df.columns]
+    df.index = [text(x) for x in df.index]
+    return df

@@ -12,7 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from components.ui import plain
 from omradesatsing import db, read
 from omradesatsing.read import Store
-from tests.app.conftest import assert_clean, open_page, text_of, ui
+from tests.app.conftest import assert_clean, open_page, shown_table, text_of, ui
 
 pytestmark = pytest.mark.app
 
@@ -72,7 +72,7 @@ def test_trend_spec_is_valid_vega_lite_with_intervals():
 
 def test_gap_table_says_in_words_how_each_area_compares():
     at = _page()
-    gap = at.dataframe[0].value  # areas as columns, measures of the gap as rows
+    gap = shown_table(at)  # areas as columns, measures of the gap as rows (an HTML table)
     assert list(gap.columns) == ["Loddefjord", "Olsvik"]
     words = {ui(f"judgement.{j}") for j in ("better", "worse", "similar", "unknown")}
     assert set(gap.loc[ui("gap.comparison")]) <= words
@@ -126,12 +126,12 @@ def test_metadata_names_definition_sources_and_update():
 def test_suppressed_values_are_shown_as_prikket_only(monkeypatch):
     monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "100000")  # everything with counts is hidden
     at = _page("young_disability")
-    table = at.dataframe[1].value  # the numbers in the chart (after the gap table)
+    table = at.dataframe[0].value  # the numbers in the chart
     areas = table[table[ui("cols.series")].isin(["Loddefjord", "Olsvik"])]
     with_counts = areas[areas[ui("cols.source")].str.startswith("Eksempeldata")]
     assert set(with_counts[ui("cols.value")]) == {ui("common.suppressed")}
     assert ui("indicators.suppressed_note").split("{")[1].split("}")[1].strip()[:5] in text_of(at)
-    gap = at.dataframe[0].value
+    gap = shown_table(at)
     assert set(gap.loc[ui("gap.value")]) == {ui("common.suppressed")}
     assert set(gap.loc[ui("gap.trend")]) == {ui("trend.too_few")}
 
@@ -143,7 +143,7 @@ def test_texts_follow_the_language(lang):
     body = text_of(at)
     assert ui("indicators.trend_heading", lang) in [h.value for h in at.header]
     assert ui("indicators.contribution", lang) in body
-    assert ui("gap.comparison", lang) in at.dataframe[0].value.index
+    assert ui("gap.comparison", lang) in shown_table(at).index
 
 
 def _store_url() -> str:

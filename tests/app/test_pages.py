@@ -7,7 +7,7 @@ import re
 import pytest
 
 from omradesatsing.permissions import Actor
-from tests.app.conftest import PAGES, assert_clean, open_page, text_of, ui
+from tests.app.conftest import PAGES, assert_clean, open_page, shown_table, text_of, ui
 
 pytestmark = pytest.mark.app
 
@@ -81,7 +81,7 @@ def test_indikatorer_shows_the_published_figure_with_its_source():
     at = open_page("indikatorer")
     at.selectbox(key="indikator").set_value("not_completed_upper_secondary").run()
     assert_clean(at)
-    table = at.dataframe[1].value  # "the figures in the chart", the indicator part's last table
+    table = at.dataframe[0].value  # "the figures in the chart" (the gap table above it is an HTML table)
     report = "rapport 2019, dataår ikke oppgitt"  # the source gives the report's year, not the data's
     olsvik_2019 = table[(table[ui("cols.series")] == "Olsvik") & (table[ui("cols.period")] == report)]
     assert olsvik_2019[ui("cols.value")].tolist() == ["37,9\u00a0%"]
@@ -102,7 +102,11 @@ def test_om_dataene_counts_in_norwegian_format():
     assert_clean(at)
     illustrative = next(m.value for m in at.metric if m.label == ui("about.values_illustrative"))
     assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})+", illustrative), illustrative  # "2 754", not "2754"
-    assert len(at.dataframe[0].value) >= 10  # every source is listed
+    sources = shown_table(at)  # an HTML table: Ctrl+F and screen readers find its text
+    assert len(sources) >= 10  # every source is listed
+    assert not at.dataframe  # no canvas grid on the page
+    links = at.table[0].value[ui("cols.source_url")]
+    assert links.str.startswith("[").any() and links.str.contains("](https://", regex=False).any()
 
 
 def test_admin_requires_login():
