@@ -6,7 +6,6 @@ import hashlib
 import io
 import math
 import re
-from urllib.parse import urlparse
 
 import pandas as pd
 import streamlit as st
@@ -49,23 +48,33 @@ def plain(text) -> str:
     return _AUTO_MARKUP.sub(WORD_JOINER, escaped)
 
 
-def _link(url) -> str:
-    """A web address as a markdown link named by its site; anything else as plain text."""
-    text = "" if url is None or (isinstance(url, float) and math.isnan(url)) else str(url).strip()
-    if not re.fullmatch(r"https?://[^\s<>]+", text):
+def _link(text, url) -> str:
+    """``text`` as a markdown link to ``url`` when that is a web address; otherwise plain text."""
+    address = "" if url is None or (isinstance(url, float) and math.isnan(url)) else str(url).strip()
+    if not re.fullmatch(r"https?://[^\s<>]+", address):
         return plain(text)
-    site = urlparse(text).netloc.removeprefix("www.")
-    return f"[{plain(site)}]({text.replace('(', '%28').replace(')', '%29')})"
+    return f"[{plain(text)}]({address.replace('(', '%28').replace(')', '%29')})"
 
 
-def text_table(df: pd.DataFrame, *, links: tuple[str, ...] = (), index: bool = False) -> None:
+def text_table(df: pd.DataFrame, *, links: dict[str, str] | None = None, details: dict[str, str] | None = None,
+               index: bool = False) -> None:
     """A small reference table as an HTML table (``st.table``), where sorting and scrolling a large
     table is not the point: Ctrl+F and screen readers find its text, which they do not in the canvas
     grid of ``st.dataframe``. ``st.table`` renders markdown in cells, so every cell, header and row
-    label is ``plain``; the columns in ``links`` show web addresses as links named by their site."""
-    out = df.copy()
+    label is ``plain``. ``links`` maps a shown column to the column holding its web address: the cell
+    becomes a link there, and the address column is not shown (the download keeps it). ``details`` maps a
+    shown column to one whose text follows in the same cell, in italics (a note under a title), so a
+    narrow screen needs fewer columns."""
+    links, details = links or {}, details or {}
+    out = df.drop(columns=[*links.values(), *details.values()])
     for col in out.columns:
-        out[col] = out[col].map(_link if col in links else plain)
+        if col in links:
+            out[col] = [_link(text, url) for text, url in zip(df[col], df[links[col]], strict=True)]
+        else:
+            out[col] = out[col].map(plain)
+        if col in details:
+            out[col] = [f"{cell} – *{plain(more)}*" if plain(more) else cell
+                        for cell, more in zip(out[col], df[details[col]], strict=True)]
     out.columns = [plain(c) for c in out.columns]
     if index:
         out.index = [plain(i) for i in out.index]

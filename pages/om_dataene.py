@@ -30,5 +30,6 @@ src["illustrative"] = src["illustrative"].map(ui.yes_no)
 table = src[["title", "publisher", "period", "licence", "illustrative", "indicator_values", "url", "note"]]
 table.columns = [t("cols.title"), t("cols.publisher"), t("cols.period"), t("cols.licence"), t("cols.illustrative"),
                  t("cols.indicator_values"), t("cols.source_url"), t("cols.note")]
-ui.text_table(table, links=(t("cols.source_url"),))  # a reference list: its text must be searchable
+# A reference list: an HTML table, so its text can be searched and read; the note follows the title.
+ui.text_table(table, links={t("cols.title"): t("cols.source_url")}, details={t("cols.title"): t("cols.note")})
 ui.download_buttons(table, "kilder", key="sources_dl")
