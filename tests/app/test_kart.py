@@ -4,6 +4,7 @@ values, suppressed values never reach it, the table matches the map, the view is
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -123,6 +124,15 @@ def test_selected_zone_shows_its_figures_and_a_link_to_the_area():
     assert at.query_params["sone"] == "46011900"
     selected = layer(deck(at), "selected")["data"]["features"]
     assert [f["properties"]["code"] for f in selected] == ["46011900"]
+    # the zone's profile: every indicator with a value there in 2024, against Bergen, as the core reads it
+    profile = [e for e in at.expander if e.label == ui("map.all_indicators").format(year=2024)]
+    assert len(profile) == 1
+    lines = [m.value for m in profile[0].markdown]
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    expected = read.indicators.zone_profiles(Store.of(engine), "delomraade", 2024, "nb")
+    expected = expected[expected["zone_code"] == "46011900"]
+    assert len(lines) == len(expected) >= 8
+    assert all("(Bergen " in line for line in lines)
     at.button(key="map_clear").click().run()
     assert "sone" not in at.query_params
     assert not any(lay["id"] == "selected" for lay in deck(at)["layers"])
