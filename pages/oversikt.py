@@ -37,7 +37,7 @@ cols = st.columns(3)
 for i, a in enumerate(areas.itertuples()):
     with cols[i % 3].container(border=True):
         st.subheader(ui.plain(a.name))
-        n_measures = q(read.programme.measure_summary, (a.slug,))["measures"]
+        n_measures = measures["by_area"].get(a.slug, 0)
         # One markdown element for the card's lines (each element is redrawn on every rerun).
         st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}\n\n"
                     f"{t('overview.area_bydel', bydel=ui.plain(a.bydel_name) or '–')}\n\n"

@@ -91,10 +91,12 @@ def measures(store: Store, area_slug: str | None = None, today: dt.date | None =
 
 def status_summary(rows: pd.DataFrame) -> dict[str, Any]:
     """The measure counts every page shows, from rows of ``measures`` (filtered or not): how many,
-    how many per status (every status, 0 when none), how many are stale, and whether any status or
-    measure is an example."""
+    how many per status (every status, 0 when none) and per area, how many are stale, and whether any
+    status or measure is an example."""
     counts = rows["status"].value_counts()
+    per_area = rows["area_slugs"].explode().value_counts()
     return {"measures": len(rows), "by_status": {s: int(counts.get(s, 0)) for s in MEASURE_STATUSES},
+            "by_area": {str(slug): int(n) for slug, n in per_area.items()},  # a measure counts in each of its areas
             "stale": int(rows["stale"].sum()),
             "illustrative": bool(rows["status_illustrative"].any() or rows["illustrative"].any())}
 

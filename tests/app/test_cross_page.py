@@ -102,6 +102,7 @@ def test_measure_counts_agree_across_pages():
     cards = text_of(overview)
     for slug in areas["slug"]:
         n = read.programme.measure_summary(store, (slug,))["measures"]
+        assert summary["by_area"].get(slug, 0) == n
         assert ui("overview.area_measures").format(n=n) in cards
 
     programme = open_page("delprogrammer")
