@@ -1,13 +1,14 @@
 """The boundary between pages and the core's read side: cached calls to ``omradesatsing.read``.
 
-The settings are resolved once per process (``settings()``) and the store (engine + settings) is
-made once per database URL (``st.cache_resource``). ``q(read.places.areas)`` calls a reader with that
+The settings are resolved once per process (``settings()``) and so is the store (engine + settings,
+``store()``). ``q(read.places.areas)`` calls a reader with that
 store; results are cached with a ttl and a bound (``st.cache_data``), keyed by the store (URL and
 suppression threshold), the reader's full name and its arguments.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -23,19 +24,26 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
+# Once per process, with functools rather than st.cache_resource: every q() asks for the store, and
+# Streamlit's cache hashes its arguments on each call (a measured 30 ms a run on Indikatorer).
+@functools.cache
 def settings() -> Settings:
     """The settings, read once from the environment and ``.streamlit/secrets.toml`` (a change needs a restart)."""
     return config.load_settings()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _store(settings: Settings) -> Store:
-    return Store(db.make_engine(settings.database_url), settings)
-
-
+@functools.cache
 def store() -> Store:
-    return _store(settings())
+    """The store of this process: one engine, the settings it reads under."""
+    current = settings()
+    return Store(db.make_engine(current.database_url), current)
+
+
+def reset() -> None:
+    """Forget the settings, the store and every cached read, as a restart would (tests that change settings)."""
+    store.cache_clear()
+    settings.cache_clear()
+    st.cache_data.clear()
 
 
 def current_engine() -> Engine:

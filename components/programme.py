@@ -33,22 +33,27 @@ def direction_text(direction: str) -> str:
 
 
 def measure_table(df: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> pd.DataFrame:
-    """The rows as shown (and downloaded): status as symbol and word, stale as a word."""
+    """The rows as shown (and downloaded): status as symbol and word, stale as a word. The language and
+    the fixed words are looked up once, not per row (500 measures were 20 000 lookups a run)."""
+    language = lang()
+    status = {s: ui.status_text(s) for s in set(df["status"])}
+    stale = f" · ⚠ {t('programme.stale_word')}"
+    marks = {(True, True): t("programme.example_measure"), (True, False): t("programme.example_measure"),
+             (False, True): t("programme.example_status"), (False, False): t("common.no")}
     out = pd.DataFrame({
         t("cols.measure"): df["name"],
         t("cols.areas"): df["area_names"],
-        t("cols.status"): df["status"].map(ui.status_text),
+        t("cols.status"): df["status"].map(status),
         t("cols.progress"): df["progress"].astype(int),
         t("cols.responsible"): df["responsible_unit"].fillna(""),
-        t("cols.start"): df["start_date"].map(lambda d: fmt.date(d, lang())),
-        t("cols.end"): df["end_date"].map(lambda d: fmt.date(d, lang())),
+        t("cols.start"): [fmt.date(d, language) for d in df["start_date"]],
+        t("cols.end"): [fmt.date(d, language) for d in df["end_date"]],
         t("programme.col_latest"): df["latest_comment"].fillna(""),
-        t("cols.updated"): [fmt.date(u, lang()) + (f" · ⚠ {t('programme.stale_word')}" if s else "")
+        t("cols.updated"): [fmt.date(u, language) + (stale if s else "")
                             for u, s in zip(df["updated_at"], df["stale"], strict=True)],
         t("programme.col_aims"): df["indicator_keys"].map(lambda ks: ", ".join(indicator_names.get(k, k) for k in ks)),
-        t("cols.illustrative"): [t("programme.example_measure") if i else (
-            t("programme.example_status") if si else t("common.no"))
-            for i, si in zip(df["illustrative"], df["status_illustrative"], strict=True)],
+        t("cols.illustrative"): [marks[(bool(i), bool(si))]
+                                 for i, si in zip(df["illustrative"], df["status_illustrative"], strict=True)],
     })
     return out
 

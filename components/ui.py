@@ -56,29 +56,39 @@ def _link(text, url) -> str:
     return f"[{plain(text)}]({address.replace('(', '%28').replace(')', '%29')})"
 
 
+def text_frame(df: pd.DataFrame, *, links: dict[str, str] | None = None, details: dict[str, str] | None = None,
+               index: bool = False) -> pd.DataFrame:
+    """The cells ``text_table`` shows (a component may cache them), for a small reference table where
+    sorting and scrolling a large table is not the point: in an HTML table (``st.table``) Ctrl+F and
+    screen readers find the text, which they do not in the canvas grid of ``st.dataframe``.
+    ``st.table`` renders markdown in cells, so every cell, header and row label is ``plain``. ``links``
+    maps a shown column to the column holding its web address: the cell becomes a link there, and the
+    address column is not shown (the download keeps it). ``details`` maps a shown column to one whose
+    text follows in the same cell, in italics (a note under a title), so a narrow screen needs fewer
+    columns."""
+    links, details = links or {}, details or {}
+    hidden = {*links.values(), *details.values()}
+    columns = {}
+    for col in df.columns:  # plain lists, not pandas operations: this runs on every rerun
+        if col in hidden:
+            continue
+        values = df[col].tolist()
+        if col in links:
+            cells = [_link(text, url) for text, url in zip(values, df[links[col]].tolist(), strict=True)]
+        else:
+            cells = [plain(v) for v in values]
+        if col in details:
+            cells = [f"{cell} – *{plain(more)}*" if plain(more) else cell
+                     for cell, more in zip(cells, df[details[col]].tolist(), strict=True)]
+        columns[plain(col)] = cells
+    out = pd.DataFrame(columns, index=[plain(i) for i in df.index] if index else None)
+    return out
+
+
 def text_table(df: pd.DataFrame, *, links: dict[str, str] | None = None, details: dict[str, str] | None = None,
                index: bool = False) -> None:
-    """A small reference table as an HTML table (``st.table``), where sorting and scrolling a large
-    table is not the point: Ctrl+F and screen readers find its text, which they do not in the canvas
-    grid of ``st.dataframe``. ``st.table`` renders markdown in cells, so every cell, header and row
-    label is ``plain``. ``links`` maps a shown column to the column holding its web address: the cell
-    becomes a link there, and the address column is not shown (the download keeps it). ``details`` maps a
-    shown column to one whose text follows in the same cell, in italics (a note under a title), so a
-    narrow screen needs fewer columns."""
-    links, details = links or {}, details or {}
-    out = df.drop(columns=[*links.values(), *details.values()])
-    for col in out.columns:
-        if col in links:
-            out[col] = [_link(text, url) for text, url in zip(df[col], df[links[col]], strict=True)]
-        else:
-            out[col] = out[col].map(plain)
-        if col in details:
-            out[col] = [f"{cell} – *{plain(more)}*" if plain(more) else cell
-                        for cell, more in zip(out[col], df[details[col]], strict=True)]
-    out.columns = [plain(c) for c in out.columns]
-    if index:
-        out.index = [plain(i) for i in out.index]
-    st.table(out, hide_index=not index)
+    """``text_frame`` of ``df`` as an HTML table (``st.table``)."""
+    st.table(text_frame(df, links=links, details=details, index=index), hide_index=not index)
 
 
 def status_text(status: str) -> str:

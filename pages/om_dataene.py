@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import shell, ui
+from components import about, shell, ui
 from components.data import q, settings
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
@@ -25,11 +25,6 @@ st.header(t("about.suppression_heading"))
 st.markdown(t("about.suppression_text", n=settings().suppression_threshold))
 
 st.header(t("about.sources_heading"))
-src = q(read.about.sources).copy()
-src["illustrative"] = src["illustrative"].map(ui.yes_no)
-table = src[["title", "publisher", "period", "licence", "illustrative", "indicator_values", "url", "note"]]
-table.columns = [t("cols.title"), t("cols.publisher"), t("cols.period"), t("cols.licence"), t("cols.illustrative"),
-                 t("cols.indicator_values"), t("cols.source_url"), t("cols.note")]
-# A reference list: an HTML table, so its text can be searched and read; the note follows the title.
-ui.text_table(table, links={t("cols.title"): t("cols.source_url")}, details={t("cols.title"): t("cols.note")})
+shown, table = about.sources_table(lang())
+st.table(shown, hide_index=True)  # a reference list: an HTML table, so its text can be searched and read
 ui.download_buttons(table, "kilder", key="sources_dl")

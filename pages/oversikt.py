@@ -13,7 +13,7 @@ shell.header("overview.title", "overview.intro")
 ui.illustrative_notice()
 
 areas = q(read.places.areas)
-measures = q(read.programme.measure_summary)  # the same counts as Delprogrammer and the presentation
+measures = read.programme.status_summary(q(read.programme.measures))  # counted as Delprogrammer and the presentation count
 money = q(read.money.investment_summary)  # the same totals as Investeringer and the presentation (computed in the core)
 grants = q(read.money.grant_summary)
 

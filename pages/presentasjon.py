@@ -66,14 +66,14 @@ def footer(text: str) -> None:
 
 def measures_here():
     """The measures in the areas shown (a measure can work in several areas)."""
-    return q(read.programme.measures, area_slugs=tuple(shown))
+    return read.programme.in_areas(q(read.programme.measures), shown)
 
 
 # --- Slides ---------------------------------------------------------------------------------------
 if slide == "intro":
     st.title(t("presentation.intro_title") if area == ALL else t("presentation.intro_title_area", area=place_md))
     lead(t("presentation.intro_lead"))
-    mine = q(read.programme.measure_summary, tuple(shown))  # the same counts as Oversikt and Delprogrammer
+    mine = read.programme.status_summary(q(read.programme.measures), tuple(shown))  # counted as everywhere
     grants = q(read.money.grant_summary)  # the same figure as Oversikt and Investeringer
     c1, c2, c3 = st.columns(3)
     c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
@@ -138,7 +138,7 @@ elif slide == "money":
 
 elif slide == "measures":
     st.title(t("presentation.measures_title"))
-    mine = q(read.programme.measure_summary, tuple(shown))
+    mine = read.programme.status_summary(q(read.programme.measures), tuple(shown))
     lead(t("presentation.measures_lead", n=mine["measures"], place=place_md))
     cols = st.columns(4)
     for col, status in zip(cols, STATUS_CARD_ORDER[:4], strict=True):

@@ -4,6 +4,7 @@ frozen tertial reports, milestones and participation activities."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pandas as pd
@@ -84,26 +85,29 @@ def measures(store: Store, area_slug: str | None = None, today: dt.date | None =
     if area_slug:
         df = df[df["area_slugs"].map(lambda s: area_slug in s)]
     if area_slugs is not None:
-        wanted = set(area_slugs)
-        df = df[df["area_slugs"].map(lambda s: bool(wanted.intersection(s)))]
+        df = in_areas(df, area_slugs)
     return df.reset_index(drop=True)
 
 
-def status_summary(rows: pd.DataFrame) -> dict[str, Any]:
-    """The measure counts every page shows, from rows of ``measures`` (filtered or not): how many,
-    how many per status (every status, 0 when none) and per area, how many are stale, and whether any
-    status or measure is an example."""
+def in_areas(rows: pd.DataFrame, area_slugs) -> pd.DataFrame:
+    """The rows of ``measures`` working in any of ``area_slugs`` (a measure can work in several)."""
+    wanted = set(area_slugs)
+    return rows[rows["area_slugs"].map(lambda s: bool(wanted.intersection(s)))].reset_index(drop=True)
+
+
+def status_summary(rows: pd.DataFrame, area_slugs: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The measure counts every page shows, from rows of ``measures`` (filtered or not; ``area_slugs``:
+    only those working in any of these areas): how many, how many per status (every status, 0 when
+    none) and per area, how many are stale, and whether any status or measure is an example.
+    Pages hand it the one cached ``measures`` frame, so every page counts from the same read."""
+    if area_slugs is not None:
+        rows = in_areas(rows, area_slugs)
     counts = rows["status"].value_counts()
-    per_area = rows["area_slugs"].explode().value_counts()
+    per_area = Counter(slug for slugs in rows["area_slugs"] for slug in slugs)
     return {"measures": len(rows), "by_status": {s: int(counts.get(s, 0)) for s in MEASURE_STATUSES},
             "by_area": {str(slug): int(n) for slug, n in per_area.items()},  # a measure counts in each of its areas
             "stale": int(rows["stale"].sum()),
             "illustrative": bool(rows["status_illustrative"].any() or rows["illustrative"].any())}
-
-
-def measure_summary(store: Store, area_slugs: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """``status_summary`` of the measures working in any of ``area_slugs`` (None: all measures)."""
-    return status_summary(measures(store, area_slugs=area_slugs))
 
 
 def _updates(store: Store, measure_id: int | None = None) -> pd.DataFrame:

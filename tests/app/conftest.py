@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -30,9 +29,8 @@ def _store(seeded_sqlite_url, monkeypatch):
 
 
 def reset_app() -> None:
-    """Forget the app's settings and cached reads, as a restart would."""
-    data.settings.clear()
-    st.cache_data.clear()
+    """Forget the app's settings, store and cached reads, as a restart would."""
+    data.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -240,6 +240,7 @@ def script_times(url: str, runs: int) -> dict[str, tuple[float, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from components import data
     from omradesatsing.permissions import Actor
     from tests.benchmarks.large_store import navigation_mode
 
@@ -247,7 +248,7 @@ def script_times(url: str, runs: int) -> dict[str, tuple[float, float]]:
     out = {}
     with navigation_mode():
         for name in PAGES:
-            st.cache_data.clear()
+            data.reset()  # the store and settings of this URL, and empty caches
             st.cache_resource.clear()
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
             at.session_state["actor"] = Actor("bench", "admin", "Benchmark")
