@@ -47,7 +47,8 @@ c2.metric(t("investments.kpi_spent"), ui.mnok(spent), border=True,
           help=t("investments.kpi_spent_help"))
 c2.caption(t("investments.kpi_spent_share", share=share))
 c3.metric(t("investments.kpi_projects"), fmt.number(projects, 0, lang()), border=True)
-st.caption(t("investments.kpi_caption"))
+named = q(read.money.investments)["source_illustrative"].eq(False)  # a real page names the project
+st.caption(t("investments.kpi_caption", named=int(named.sum()), total=len(named)))
 
 # --- Budget against spent, by area / category / funding / year -------------------------------------
 st.header(t("investments.totals_heading"))

@@ -21,7 +21,8 @@ def investments(store: Store, area_slug: str | None = None) -> pd.DataFrame:
                Investment.budget_nok, Investment.spent_nok, Investment.start_year, Investment.end_year,
                Investment.status, Investment.lon, Investment.lat, Investment.photo_before, Investment.photo_after,
                Investment.illustrative, Investment.version, Source.title.label("source_title"),
-               Source.url.label("source_url"), Source.licence.label("licence"))
+               Source.url.label("source_url"), Source.licence.label("licence"),
+               Source.illustrative.label("source_illustrative"))
         .outerjoin(Area, Area.id == Investment.area_id)
         .outerjoin(Source, Source.id == Investment.source_id)
         .order_by(Area.name, Investment.start_year, Investment.name)

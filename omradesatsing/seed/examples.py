@@ -39,6 +39,7 @@ from omradesatsing.seed.real import (
     SUBPROGRAMMES,
     IndicatorSpec,
     _page_title,
+    project_sources,
 )
 
 # How much worse than Bergen each delområde is, 0 (best) .. 1 (most deprived). Follows the
@@ -308,7 +309,9 @@ def investments(ctx: Ctx, areas: dict[str, Area]) -> None:
     """The projects of ``real.INVESTMENTS`` with example amounts, years, status and places."""
     s = ctx.session
     ill = ctx.illustrative
-    for name, slug, category, funding, desc, url in INVESTMENTS:
+    sources = project_sources()
+    for name, slug, category, funding, desc in INVESTMENTS:
+        url = sources.get(name)
         rng = random.Random(f"investment-{name}")
         area = areas[slug]
         delo = next(az.zone for az in area.zones if az.zone.level == "delomraade")

@@ -594,30 +594,25 @@ MEASURES = [
 ]
 
 
-# name, area, category, funding, description, source url (where the project is mentioned)
+# name, area, category, funding, description. The projects of data/bergen-omradesatsing-prosjekter.csv get
+# their source from the file (``project_sources``); the others are examples (no source).
 INVESTMENTS = [
-    ("Nærmiljøanlegg Olsvik", "olsvik", "parks_squares", "municipality", None,
-     "https://www.bergen.kommune.no/hvaskjer/tema/omradesatsing/loddefjord/omradesatsing-loddefjord"),
-    ("Oppgradering uteområder Sandgotna og Vadmyra skoler", "loddefjord", "schools", "municipality", None,
-     "https://www.bergen.kommune.no/hvaskjer/tema/omradesatsing/loddefjord/omradesatsing-loddefjord"),
-    ("Oppgradering Loddefjord bibliotek", "loddefjord", "culture_social", "municipality", None,
-     "https://www.bergen.kommune.no/hvaskjer/tema/omradesatsing/loddefjord/omradesatsing-loddefjord"),
-    ("Aktivitetsplass Sandgotnabanen", "loddefjord", "parks_squares", "state_kdd", None,
-     "https://www.bergen.kommune.no/hvaskjer/tema/omradesatsing/loddefjord/omradesatsing-loddefjord"),
-    ("Trampoliner i Olsvikparken", "olsvik", "parks_squares", "state_kdd", None,
-     "https://www.bergen.kommune.no/hvaskjer/tema/publikasjoner/bergenseren/reportasjer/ny-blomstring-i-bergen-vest"),
+    ("Nærmiljøanlegg Olsvik", "olsvik", "parks_squares", "municipality", None),
+    ("Oppgradering uteområder Sandgotna og Vadmyra skoler", "loddefjord", "schools", "municipality", None),
+    ("Oppgradering Loddefjord bibliotek", "loddefjord", "culture_social", "municipality", None),
+    ("Aktivitetsplass Sandgotnabanen", "loddefjord", "parks_squares", "state_kdd", None),
+    ("Trampoliner i Olsvikparken", "olsvik", "parks_squares", "state_kdd", None),
     ("Oppgradering uteområde ved Elvetun", "loddefjord", "parks_squares", "other",
-     "Med Mo-La-stiftelsen og Vestkanten.", "https://www.sydvesten.no/nyheter/2019/10/31/en-helhetlig-plan/"),
-    ("Nytt Fysak/Elvetunbygg", "loddefjord", "culture_social", "municipality", "Etat for utbygging, planlegging.",
-     "https://www.bergen.kommune.no/hvaskjer/tema/omradesatsing/loddefjord/oppsummering-av-folkemote-i-loddefjord-2023"),
-    ("Hetlevikhøyden borettslag – oppgradering", "loddefjord", "housing_cooperatives", "husbanken", None, None),
+     "Med Mo-La-stiftelsen og Vestkanten."),
+    ("Nytt Fysak/Elvetunbygg", "loddefjord", "culture_social", "municipality", "Etat for utbygging, planlegging."),
+    ("Hetlevikhøyden borettslag – oppgradering", "loddefjord", "housing_cooperatives", "husbanken", None),
     ("Parkouranlegg på Leitet", "loddefjord", "parks_squares", "municipality",
-     "Plassering og kostnad er ikke funnet i kildene.", None),
-    ("Trapper og belysning Solheim nord", "solheim", "paths_lighting", "municipality", None, None),
-    ("Møteplass Solheim sør", "solheim", "culture_social", "state_kdd", None, None),
-    ("Byrom ved Damsgårdssundet", "indre-laksevag", "parks_squares", "municipality", None, None),
-    ("Ytre Arna sentrum – uteområder", "ytre-arna", "parks_squares", "husbanken", None, None),
-    ("Skolegård Slettebakken", "slettebakken", "schools", "municipality", None, None),
+     "Plassering og kostnad er ikke funnet i kildene."),
+    ("Trapper og belysning Solheim nord", "solheim", "paths_lighting", "municipality", None),
+    ("Møteplass Solheim sør", "solheim", "culture_social", "state_kdd", None),
+    ("Byrom ved Damsgårdssundet", "indre-laksevag", "parks_squares", "municipality", None),
+    ("Ytre Arna sentrum – uteområder", "ytre-arna", "parks_squares", "husbanken", None),
+    ("Skolegård Slettebakken", "slettebakken", "schools", "municipality", None),
 ]
 
 
@@ -649,3 +644,8 @@ def grants(ctx: Ctx, areas: dict[str, Area]) -> None:
                     illustrative=False, source_id=src.id, note=row["note"] or None,
                     in_sums=not row["note"].startswith("total incl")))
     s.flush()
+
+
+def project_sources() -> dict[str, str]:
+    """The web page that names each project of data/bergen-omradesatsing-prosjekter.csv."""
+    return {r["project"]: r["source_url"] for r in _read_csv("bergen-omradesatsing-prosjekter.csv") if r["source_url"]}

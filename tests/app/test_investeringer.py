@@ -3,6 +3,7 @@ and the editor's form (viewers get none)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -110,3 +111,14 @@ def test_only_the_open_breakdown_tab_is_built():
     at = open_page("investeringer")
     assert_clean(at)
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_the_caption_counts_the_project_names_that_have_a_source():
+    """Half of the seed's projects are examples: the page may not say that every name is real."""
+    at = open_page("investeringer")
+    assert_clean(at)
+    engine = db.make_engine(os.environ["DATABASE_URL"])
+    invest = read.money.investments(Store.of(engine))
+    named = int((~invest["source_illustrative"].astype(bool)).sum())
+    assert 0 < named < len(invest)
+    assert ui("investments.kpi_caption").format(named=named, total=len(invest)) in [c.value for c in at.caption]
