@@ -1,4 +1,4 @@
-"""The frame every page runs in: the deep-link guard, the signed-in actor, the page header."""
+"""The frame every page runs in: the signed-in actor and the page header (deep links: asgi_app.py)."""
 
 from __future__ import annotations
 

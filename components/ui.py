@@ -6,6 +6,7 @@ import hashlib
 import io
 import math
 import re
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -53,7 +54,8 @@ def _link(text, url) -> str:
     address = "" if url is None or (isinstance(url, float) and math.isnan(url)) else str(url).strip()
     if not re.fullmatch(r"https?://[^\s<>]+", address):
         return plain(text)
-    return f"[{plain(text)}]({address.replace('(', '%28').replace(')', '%29')})"
+    target = quote(address, safe=":/?#&=%+@,;~!*'")  # percent-encodes brackets, backslashes, spaces: nothing ends the link
+    return f"[{plain(text)}]({target})"
 
 
 def text_frame(df: pd.DataFrame, *, links: dict[str, str] | None = None, details: dict[str, str] | None = None,
@@ -78,7 +80,7 @@ def text_frame(df: pd.DataFrame, *, links: dict[str, str] | None = None, details
         else:
             cells = [plain(v) for v in values]
         if col in details:
-            cells = [f"{cell} – *{plain(more)}*" if plain(more) else cell
+            cells = [f"{cell} – *{plain(more).strip()}*" if plain(more).strip() else cell
                      for cell, more in zip(cells, df[details[col]].tolist(), strict=True)]
         columns[plain(col)] = cells
     out = pd.DataFrame(columns, index=[plain(i) for i in df.index] if index else None)

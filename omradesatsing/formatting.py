@@ -37,7 +37,7 @@ def rounded(x, decimals: int = 0) -> Decimal:
     """``x`` rounded half up (Norwegian practice: 23,25 → 23,3; 0,05 → 0,1), from its shortest
     decimal form, so a float that prints as 0.05 rounds as 0.05 does. Every shown number is rounded here."""
     exact = x if isinstance(x, Decimal) else Decimal(repr(float(x)) if isinstance(x, float) else str(x))
-    out = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    out = exact.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     return out.copy_abs() if out == 0 else out  # no "−0,0"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high")
+HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high", "note")  # a note can quote the figure
 
 
 def _hide(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

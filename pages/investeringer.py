@@ -47,8 +47,9 @@ c2.metric(t("investments.kpi_spent"), ui.mnok(spent), border=True,
           help=t("investments.kpi_spent_help"))
 c2.caption(t("investments.kpi_spent_share", share=share))
 c3.metric(t("investments.kpi_projects"), fmt.number(projects, 0, lang()), border=True)
-named = q(read.money.investments)["source_illustrative"].eq(False)  # a real page names the project
-st.caption(t("investments.kpi_caption", named=int(named.sum()), total=len(named)))
+every = q(read.money.investments)  # a project is named in a published page when its source has an address
+named = int((every["source_illustrative"].eq(False) & every["source_url"].notna()).sum())
+st.caption(t("investments.kpi_caption", named=named, total=len(every)))
 
 # --- Budget against spent, by area / category / funding / year -------------------------------------
 st.header(t("investments.totals_heading"))
@@ -84,8 +85,11 @@ else:
 # --- Per inhabitant, next to the key indicators -----------------------------------------------------
 st.header(t("investments.per_inhabitant_heading"))
 st.markdown(t("investments.per_inhabitant_intro"))
-per = q(read.money.per_inhabitant, categories=scope["categories"], funding_sources=scope["funding_sources"],
+per = q(read.money.area_money, categories=scope["categories"], funding_sources=scope["funding_sources"],
         statuses=scope["statuses"])
+# each area's gap rows are one cached read (shared with Område), whatever the filters
+per = read.money.with_headline(per, {slug: q(read.indicators.area_gaps, slug, lang())
+                                     for slug in per["area_slug"] if slug != "_all"})
 meta = q(read.indicators.indicators).set_index("key")
 rows = []
 for r in per.itertuples():

@@ -229,7 +229,7 @@ def zone_profiles(store: Store, level: str, year: int, lang: str = "nb") -> pd.D
     against Bergen's value that year (suppression applied), in the indicators' order. One read serves
     every zone a map user clicks."""
     meta, values, city = indicators(store), zone_values(store, level, year), city_values(store, year)
-    city = city.set_index("indicator")
+    city = city.drop_duplicates("indicator").set_index("indicator")
     names = meta.set_index("key")
     rows = values[values["indicator"].isin(names.index)].merge(
         meta[["key"]].reset_index(names="order"), left_on="indicator", right_on="key").sort_values(["zone_code", "order"])
@@ -241,9 +241,11 @@ def zone_profiles(store: Store, level: str, year: int, lang: str = "nb") -> pd.D
         "period": rows["period"], "value": rows["value"], "suppressed": rows["suppressed"].astype(bool),
         "illustrative": rows["illustrative"].astype(bool), "derived": rows["derived"].astype(bool),
         "source_title": rows["source_title"],
-        "city_value": rows["indicator"].map(city["value"]) if not city.empty else None,
-        "city_illustrative": rows["indicator"].map(city["illustrative"]) if not city.empty else None,
+        "city_value": rows["indicator"].map(city["value"]).astype(object) if not city.empty else None,
+        "city_illustrative": rows["indicator"].map(city["illustrative"]).astype(object) if not city.empty else None,
     })
+    for col in ("city_value", "city_illustrative"):  # no Bergen value: None, not NaN (NaN counts as true)
+        out[col] = out[col].where(out[col].notna(), None)
     return out.reset_index(drop=True)
 
 

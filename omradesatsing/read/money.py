@@ -10,7 +10,6 @@ from sqlalchemy import Integer, and_, func, select
 
 from omradesatsing import money, programme
 from omradesatsing.models import Area, Grant, Investment, Source
-from omradesatsing.read import indicators
 from omradesatsing.read.store import Store, frame
 
 
@@ -104,22 +103,21 @@ def area_money(store: Store, *, categories: tuple[str, ...] | None = None,
     return money.per_inhabitant_table(df)
 
 
-def per_inhabitant(store: Store, *, categories: tuple[str, ...] | None = None,
-                   funding_sources: tuple[str, ...] | None = None,
-                   statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """``area_money`` next to the indicators the programme leads with: a column ``headline`` holds,
-    for each of ``programme.HEADLINE_INDICATORS``, the area's latest gap row (``read.indicators.area_gaps``:
-    value, unit, decimals, period, suppressed) or None where the area has no value (the all-areas row: {})."""
-    out = area_money(store, categories=categories, funding_sources=funding_sources, statuses=statuses)
+def with_headline(per_area: pd.DataFrame, gaps: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``area_money`` next to the indicators the programme leads with: a column ``headline`` holds, for
+    each of ``programme.HEADLINE_INDICATORS``, the area's latest gap row (from ``gaps[slug]``, the
+    frames of ``read.indicators.area_gaps``: value, unit, decimals, period, suppressed) or None where the
+    area has no value; the all-areas row gets {}. Pure, so a page joins reads it has cached per area."""
     headline = []
-    for slug in out["area_slug"]:
-        if slug == "_all":
+    for slug in per_area["area_slug"]:
+        rows = gaps.get(slug)
+        if slug == "_all" or rows is None:
             headline.append({})
             continue
-        gaps = indicators.area_gaps(store, slug).set_index("indicator")
-        headline.append({key: (gaps.loc[key].to_dict() if key in gaps.index else None)
+        rows = rows.set_index("indicator")
+        headline.append({key: (rows.loc[key].to_dict() if key in rows.index else None)
                          for key in programme.HEADLINE_INDICATORS})
-    return out.assign(headline=headline)
+    return per_area.assign(headline=headline)
 
 
 def grant_totals(store: Store) -> pd.DataFrame:

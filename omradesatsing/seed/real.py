@@ -441,6 +441,7 @@ NOTE_NB = {
     "published as a range": "Publisert som et spenn.",
     "'5 % eller mindre' in each of these zones": "«5 % eller mindre» i hver av disse sonene.",
     "helt ledige": "Helt ledige.",
+    "highest in Bergen in that report": "Høyest i Bergen i den rapporten.",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from omradesatsing.permissions import Actor
@@ -183,3 +184,15 @@ def test_a_page_does_not_inherit_another_pages_filters(source, target, area_key,
     assert at.multiselect(key=area_key).value == []  # all areas, as the placeholder says
     assert at.multiselect(key=status_key).value == []
     assert "omrader" not in at.query_params and "status" not in at.query_params
+
+
+def test_text_tables_show_stored_text_as_typed_and_links_cannot_be_broken_out_of():
+    from components import ui as ui_mod
+
+    df = pd.DataFrame({"Kilde": ["**fet** [x](https://evil.example)", "BT"], "url": ["https://bt.no/a)b\\c", "javascript:x"],
+                       "Merknad": ["  notat  ", None]})
+    out = ui_mod.text_frame(df, links={"Kilde": "url"}, details={"Kilde": "Merknad"})
+    assert list(out.columns) == ["Kilde"]
+    first, second = out["Kilde"]
+    assert first.startswith("[\\*\\*fet\\*\\* \\[x\\]\\(https") and first.endswith("(https://bt.no/a%29b%5Cc) – *notat*")
+    assert second == "BT"  # not a web address: no link

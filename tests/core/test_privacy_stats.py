@@ -141,3 +141,11 @@ def test_norwegian_formats():
     assert fmt.value(433142.4, "nok") == f"433{nbsp}142{nbsp}kr"
     assert fmt.percent(37.9, lang="en") == "37.9%"
     assert fmt.percent(37.9, lang="nn") == f"37,9{nbsp}%"
+
+
+def test_a_suppressed_value_loses_its_note_too():
+    """A source's note can quote the figure («godt over 30», «5 % eller mindre»): it is hidden with it."""
+    rows = [{"indicator": "x", "zone_code": "z1", "numerator": 2, "denominator": 40, "value": 5.0,
+             "value_text": "≤ 5", "note": "«5 % eller mindre» i hver sone", "suppressed": False}]
+    out = privacy.suppress(pd.DataFrame(rows), threshold=5)
+    assert out["suppressed"].all() and out["note"].isna().all() and out["value_text"].isna().all()

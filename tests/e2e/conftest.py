@@ -1,4 +1,4 @@
-"""Browser tests: `streamlit run app.py` on a free port, driven by Playwright in Debian's Chromium."""
+"""Browser tests: `streamlit run asgi_app.py` (the served entry) on a free port, driven by Playwright in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One `streamlit run app.py` process on 127.0.0.1 with its own copy of the seeded store."""
+    """One `streamlit run asgi_app.py` process on 127.0.0.1 with its own copy of the seeded store."""
 
     def __init__(self, store: Path | None, *, port: int | None = None, extra_args: tuple[str, ...] = (),
                  database_url: str | None = None, script: str = "asgi_app.py") -> None:

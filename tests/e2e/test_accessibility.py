@@ -112,7 +112,8 @@ def test_write_the_accessibility_statement_draft():
         "",
         "- Kartet (deck.gl) tegnes på et lerret: sonene kan ikke nås med tastatur eller skjermleser. De samme "
         "verdiene står i tabellen under kartet.",
-        "- Tabellene (Streamlits datagrid) tegnes også på lerret; alle tabeller kan lastes ned som CSV og Excel.",
+        "- De store tabellene (Streamlits datagrid) tegnes også på lerret; alle tabeller kan lastes ned som CSV og Excel. "
+        "Små oppslagstabeller (kildene på Om dataene, avstanden til Bergen på Indikatorer) er vanlige HTML-tabeller.",
         "- Ikke testet ennå: skjermleser (NVDA, VoiceOver), forstørrelse til 400 %, og brukertesting.",
         "",
         "Rettelser gjort i løsningen: mørkere grå bildetekster (kontrast minst 4,5:1), gyldig listestruktur i "
