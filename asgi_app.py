@@ -79,7 +79,7 @@ _BASE = _closure(("index.",))  # loaded by every page anyway
 # render slower (measured).
 _WIDGETS = ("Radio.", "Selectbox.", "DataFrame.", "DownloadButton.")
 PAGE_BUNDLES = {"kart": DECK + _WIDGETS + ("ButtonGroup.", "Html."),
-                "indikatorer": VEGA + _WIDGETS + ("Multiselect.", "Checkbox."),
+                "indikatorer": VEGA + _WIDGETS + ("Multiselect.", "Checkbox.", "Table."),
                 "investeringer": VEGA + _WIDGETS + ("Multiselect.", "TextInput.", "Metric."),
                 "presentasjon": VEGA}
 PRELOAD = {page: _links(_closure(prefixes) - _BASE) for page, prefixes in PAGE_BUNDLES.items()}
@@ -105,7 +105,7 @@ def _backend_script() -> bytes:
 # script had finished (574 → 403 ms for the switch with the bundles loaded early; docs/PERFORMANCE.md).
 ELEMENTS = ("ArrowVegaLiteChart", "Button", "ButtonGroup", "Checkbox", "DataFrame", "DateInput", "DownloadButton",
             "FileUploader", "Html", "ImageList", "Metric", "Multiselect", "NumberInput", "PageLink", "Progress",
-            "Radio", "Selectbox", "Slider", "TextArea", "TextInput")
+            "Radio", "Selectbox", "Slider", "Table", "TextArea", "TextInput")  # Table: st.table (ui.text_table)
 _ENTRIES = sorted(f.name for f in _JS.glob("*.js") if f.name.startswith(tuple(f"{e}." for e in ELEMENTS)))
 # Once the first page has rendered and the browser is idle, every element bundle the app uses is imported
 # (fetched and evaluated, one per idle moment), so a later page or choice does not wait for one; deck.gl's,
