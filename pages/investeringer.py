@@ -47,9 +47,9 @@ c2.metric(t("investments.kpi_spent"), ui.mnok(spent), border=True,
           help=t("investments.kpi_spent_help"))
 c2.caption(t("investments.kpi_spent_share", share=share))
 c3.metric(t("investments.kpi_projects"), fmt.number(projects, 0, lang()), border=True)
-every = q(read.money.investments)  # a project is named in a published page when its source has an address
-named = int((every["source_illustrative"].eq(False) & every["source_url"].notna()).sum())
-st.caption(t("investments.kpi_caption", named=named, total=len(every)))
+invest = q(read.money.investments)  # read once: the caption here and the project list below
+named = int((invest["source_illustrative"].eq(False) & invest["source_url"].notna()).sum())  # on a published page
+st.caption(t("investments.kpi_caption", named=named, total=len(invest)))
 
 # --- Budget against spent, by area / category / funding / year -------------------------------------
 st.header(t("investments.totals_heading"))
@@ -149,7 +149,6 @@ st.header(t("investments.projects_heading"))
 search = st.text_input(t("investments.search"), value=st.query_params.get("sok", ""), key="sok",
                        placeholder=t("investments.search_placeholder"))
 filters.to_url("sok", search.strip() or None)
-invest = q(read.money.investments)
 shown = invest[invest["area_slug"].isin(scope["area_slugs"]) & invest["category"].isin(scope["categories"])
                & invest["funding_source"].isin(scope["funding_sources"]) & invest["status"].isin(scope["statuses"])]
 if search.strip():
