@@ -9,16 +9,19 @@ suppression threshold), the reader's full name and its arguments.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from omradesatsing import config, db
+from omradesatsing import config, db, suppression
 from omradesatsing.config import Settings
 from omradesatsing.read import Store
 
+log = logging.getLogger(__name__)
 TTL_SECONDS = 300
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,9 +37,18 @@ def settings() -> Settings:
 
 @functools.cache
 def store() -> Store:
-    """The store of this process: one engine, the settings it reads under."""
+    """The store of this process: one engine, the settings it reads under. The suppression pattern is
+    brought up to these settings once here (a threshold changed since the last start is applied
+    before anything is read; until then every undecided value stays hidden)."""
     current = settings()
-    return Store(db.make_engine(current.database_url), current)
+    engine = db.make_engine(current.database_url)
+    try:
+        if db.current_revision(engine):
+            with db.session_scope(engine) as session:
+                suppression.ensure_current(session, current)
+    except SQLAlchemyError:  # the store is down: the pages say so when they read; the stored pattern holds
+        log.warning("Could not bring the suppression pattern up to date", exc_info=True)
+    return Store(engine, current)
 
 
 def reset() -> None:

@@ -7,9 +7,11 @@ import getpass
 import logging
 import sys
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from omradesatsing import config, db
+from omradesatsing.models import IndicatorValue
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +25,21 @@ def _unexpected(exc: BaseException) -> str:
 
 
 def init_db(url: str | None = None) -> str:
-    """Migrate to the newest schema and seed an empty store. Safe to run again."""
+    """Migrate to the newest schema and seed an empty store; compute the suppression pattern where it
+    is missing or was made under another threshold or margin. Safe to run again."""
+    from dataclasses import replace
+
+    from omradesatsing import suppression
     from omradesatsing.seed import seed
 
     engine = db.make_engine(url)
+    settings = replace(config.load_settings(), database_url=engine.url.render_as_string(hide_password=False))
     try:
         db.upgrade(engine)
         with db.session_scope(engine) as session:
             seeded = seed(session)
+            session.flush()
+            suppression.ensure_current(session, settings)
     finally:
         engine.dispose()
     return "seeded" if seeded else "already seeded"
@@ -149,6 +158,35 @@ def _cmd_import_zones(args) -> int:
     return 0
 
 
+def _cmd_check_suppression(args) -> int:
+    from omradesatsing import suppression
+
+    engine = db.make_engine()
+    settings = config.load_settings()
+    try:
+        with db.session_scope(engine) as session:
+            run = suppression.ensure_current(session, settings)
+            if run is not None:
+                print(f"Prikkingen var ikke beregnet med gjeldende regel; beregnet nå ({run.hidden} av {run.cells} "
+                      f"verdier skjult, {run.seconds:.1f} s).")
+            findings = suppression.audit(session, settings)
+            cells = session.scalar(select(func.count()).select_from(IndicatorValue)) or 0
+            hidden = session.scalar(select(func.count()).select_from(IndicatorValue)
+                                    .where(IndicatorValue.protection != suppression.OPEN)) or 0
+    finally:
+        engine.dispose()
+    rule = (f"grense {settings.suppression_threshold}, skjulte tall må kunne ligge minst {settings.margin} "
+            "under og over det sanne tallet")
+    if findings:
+        for finding in findings:
+            print(finding.text())
+        print(f"{len(findings)} skjulte tall er ikke godt nok beskyttet ({rule}).", file=sys.stderr)
+        return 1
+    print(f"Prikkingen holder: {hidden} av {cells} verdier er skjult, og ingen av de skjulte tallene kan regnes ut "
+          f"snevrere enn regelen tillater ({rule}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m omradesatsing",
@@ -179,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, metavar="BRUKERNAVN",
                    help="administratoren som importerer (står i endringsloggen)")
     p.set_defaults(func=_cmd_import_zones)
+    p = sub.add_parser("check-suppression",
+                       help="kontroller prikkingen: kan noen regne ut et skjult tall fra det som vises? "
+                            "(lineær programmering over alle summer; avslutter med 1 hvis noe lekker)")
+    p.set_defaults(func=_cmd_check_suppression)
     return parser
 
 

@@ -41,6 +41,13 @@ class Settings:
     database_url: str
     # Smallest count that may be shown; values built on fewer observations are suppressed.
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
+    # How far (in counts) a hidden count must stay uncertain to anyone who combines everything shown:
+    # the interval they can work out must reach this far below and above it. None: the threshold.
+    protection_margin: int | None = None
+
+    @property
+    def margin(self) -> int:
+        return self.suppression_threshold if self.protection_margin is None else self.protection_margin
     # The map's default background: ``none`` (offline-safe), ``kartverket_grey``, ``kartverket`` or ``osm``.
     basemap: str = "none"
 
@@ -61,6 +68,13 @@ def _threshold(raw) -> int:
     return max(value, 1)
 
 
+def _margin(raw) -> int | None:
+    try:
+        return max(int(raw), 1) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _basemap(raw) -> str:
     from omradesatsing.geo import BASEMAP_CHOICES
 
@@ -74,6 +88,8 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
     - the database URL: see the module's docstring;
     - ``OMRADESATSING_MIN_COUNT``: the suppression threshold (default 5; a value that is no whole
       number counts as the default, and it is never below 1);
+    - ``OMRADESATSING_PROTECTION_MARGIN``: how far a hidden count must stay uncertain (default: the
+      threshold);
     - ``OMRADESATSING_BASEMAP``: the map's default background (an unknown value is ``none``).
     """
     environ = os.environ if environ is None else environ
@@ -84,6 +100,7 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path |
 
     return Settings(database_url=_database_url(environ, secrets),
                     suppression_threshold=_threshold(setting("OMRADESATSING_MIN_COUNT")),
+                    protection_margin=_margin(setting("OMRADESATSING_PROTECTION_MARGIN")),
                     basemap=_basemap(setting("OMRADESATSING_BASEMAP")))
 
 

@@ -46,7 +46,7 @@ from shapely.geometry import shape
 from shapely.ops import unary_union
 from sqlalchemy import Engine, select
 
-from omradesatsing import db, geo
+from omradesatsing import config, db, geo, suppression
 from omradesatsing.auth import current_actor
 from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.models import AuditEntry, Source, Zone, utcnow
@@ -667,8 +667,11 @@ def _join_and_simplify(matched: dict[int, list], file_name: str) -> dict[int, ob
 
 def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, level: str,
                  code_field: str | None = None, name_field: str | None = None,
-                 dry_run: bool = False, progress: Progress | None = None) -> ImportSummary:
+                 dry_run: bool = False, progress: Progress | None = None,
+                 settings: config.Settings | None = None) -> ImportSummary:
     """Give the zones at ``level`` their boundaries from a zone file (see the module's docstring).
+    Zones that get their delområde as parent change the store's sums, so the suppression pattern is
+    computed again in the same transaction (under ``settings``, default: the environment's).
 
     Only admins (``PermissionDenied`` otherwise, before the file is read). Raises
     ``ZoneFileError`` for a file that cannot be imported; nothing is written then, nor with
@@ -738,6 +741,9 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
         for zone_id, geometry in new_geometry.items():
             by_id[zone_id].geometry = geometry
         _record_source(session, actor, summary)
+        if parents_set:  # the zones below the delområder changed: every linked table changed with them
+            session.flush()
+            suppression.protect(session, settings or config.load_settings())
         session.add(AuditEntry(
             username=actor.username, action="import", entity="zone", entity_id=level,
             detail={"file": file_name, "type": file_type, "crs": crs, "features": summary.features,

@@ -185,9 +185,11 @@ class Indicator(Base):
 class IndicatorValue(Base):
     """One value of an indicator for a zone, an area, the city or the country, for one period.
 
-    ``numerator``/``denominator`` are counts where known; suppression (prikking) is decided from
-    them in ``omradesatsing.privacy`` whenever values are read, and ``suppressed`` records a value
-    that was already suppressed at its source.
+    ``numerator``/``denominator`` are counts where known; ``suppressed`` records a value that was
+    already suppressed at its source. ``protection`` is the suppression (prikking) decided when the
+    data changed (``omradesatsing.suppression.protect``) over the whole store at once: ``open``
+    (shown), ``primary``, ``complement``, ``secondary`` or ``source``; NULL means not decided yet,
+    and every reader hides such a value (fail closed).
     """
 
     __tablename__ = "indicator_value"
@@ -216,6 +218,32 @@ class IndicatorValue(Base):
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    protection: Mapped[str | None] = mapped_column(String(12))
+
+
+class ZonePart(Base):
+    """A zone made of zones of a finer level that are not its children by ``parent_id`` (a
+    levekårssone made of grunnkretser, whose parent is a delområde). Its counts are their sum, so
+    suppression protects the two levels together."""
+
+    __tablename__ = "zone_part"
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id", ondelete="CASCADE"), primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("zone.id", ondelete="CASCADE"), primary_key=True)
+
+
+class ProtectionRun(Base):
+    """One run of the suppression step: the rule it applied, so a changed setting is noticed and the
+    pattern computed again (``omradesatsing.suppression.ensure_current``)."""
+
+    __tablename__ = "protection_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    threshold: Mapped[int] = mapped_column(Integer)
+    margin: Mapped[int] = mapped_column(Integer)
+    indicators: Mapped[int] = mapped_column(Integer)  # how many indicators this run protected
+    cells: Mapped[int] = mapped_column(Integer)
+    hidden: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 class IndicatorTarget(Base):

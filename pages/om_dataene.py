@@ -22,7 +22,7 @@ st.markdown(t("about.illustrative_text"))
 st.header(t("about.geometry_heading"))
 st.markdown(t("about.geometry_text"))
 st.header(t("about.suppression_heading"))
-st.markdown(t("about.suppression_text", n=settings().suppression_threshold))
+st.markdown(t("about.suppression_text", n=settings().suppression_threshold, m=settings().margin))
 
 st.header(t("about.sources_heading"))
 shown, table = about.sources_table(lang())

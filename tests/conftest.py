@@ -168,3 +168,30 @@ def pytest_addoption(parser):
     group.addoption("--load-seconds", type=float, default=120, help="how long the sessions browse (default 120)")
     group.addoption("--load-workers", type=int, default=0,
                     help="worker processes, each with one Chromium (default: one per 8 sessions)")
+
+
+@pytest.fixture
+def threshold(seeded_store, monkeypatch):
+    """``threshold(n)``: the shared seeded store protected under another suppression threshold for one
+    test, as a restart of the app with ``OMRADESATSING_MIN_COUNT=n`` would do; the store's own pattern
+    is computed again afterwards. Returns a ``read.Store`` with that setting."""
+    from dataclasses import replace
+
+    from omradesatsing import config, db, suppression
+    from omradesatsing.read import Store
+
+    engine = db.make_engine(seeded_store)
+    before = replace(config.load_settings(), database_url=seeded_store)
+
+    def apply(n: int, margin: int | None = None) -> Store:
+        monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(n))
+        if margin is not None:
+            monkeypatch.setenv("OMRADESATSING_PROTECTION_MARGIN", str(margin))
+        with db.session_scope(engine) as session:
+            suppression.protect(session, replace(before, suppression_threshold=n, protection_margin=margin))
+        return Store.of(engine)
+
+    yield apply
+    with db.session_scope(engine) as session:
+        suppression.ensure_current(session, before)
+    engine.dispose()

@@ -7,7 +7,8 @@
 - ``about``: the sources and what the store holds.
 
 Every reader takes a ``Store`` (engine + settings) first and returns a DataFrame or plain data.
-Suppression (``privacy.suppress``) is applied here, so no page can receive a hidden value; every
+The stored suppression pattern (``privacy.hide``; decided when data change, in
+``omradesatsing.suppression``) is applied here, so no page can receive a hidden value; every
 indicator row carries its source, period and the *illustrative* flag.
 """
 

@@ -14,8 +14,10 @@ from omradesatsing.config import Settings, load_settings
 class Store:
     """The shared store as the read side sees it: one engine and the settings resolved once.
 
-    Readers take it as their first argument (``read.places.areas(store)``), so the suppression
-    threshold they apply is the one the app or the command line resolved, not read again.
+    Readers take it as their first argument (``read.places.areas(store)``), so the settings they read
+    under are the ones the app or the command line resolved, not read again. (The suppression pattern
+    itself is stored with the values; the threshold is in the cache key because a changed one makes
+    the app protect the store again at its start.)
     """
 
     engine: Engine

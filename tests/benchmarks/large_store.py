@@ -81,7 +81,20 @@ def add_generated_zones(url: str, n: int = 1000, *, years: tuple[int, ...] = (20
                                    "denominator": den, "illustrative": True, "source_id": source_id})
         for start in range(0, len(values), 5000):
             conn.execute(insert(IndicatorValue), values[start:start + 5000])
+    protect(url)
     return len(zone_rows)
+
+
+def protect(url: str) -> None:
+    """Compute the suppression pattern again, as every write of values in the app does."""
+    from dataclasses import replace
+
+    from omradesatsing import config, suppression
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as session:
+        suppression.protect(session, replace(config.load_settings(), database_url=url))
+    engine.dispose()
 
 
 def add_generated_indicators(url: str, n: int = 100, *, years: range = range(2005, 2025), seed: int = 11) -> int:
@@ -120,6 +133,7 @@ def add_generated_indicators(url: str, n: int = 100, *, years: range = range(200
             for start in range(0, len(values), 10_000):
                 conn.execute(insert(IndicatorValue), values[start:start + 10_000])
             written += len(values)
+    protect(url)
     return written
 
 

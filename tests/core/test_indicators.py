@@ -167,26 +167,25 @@ def test_area_overview_has_every_indicator_with_a_zone_range(seeded_store):
     assert ((ok >= 0) & (ok <= 1)).all()
 
 
-def test_zone_ranges_never_include_a_suppressed_zone(seeded_store, monkeypatch):
+def test_zone_ranges_never_include_a_suppressed_zone(seeded_store, threshold):
     engine = db.make_engine(seeded_store)
     raw = read.indicators.zone_values(Store.of(engine), "delomraade", 2024, "low_income_children")
-    threshold = int(raw["numerator"].median()) + 1  # about half the delområder are hidden
-    monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(threshold))
-    hidden = read.indicators.zone_values(Store.of(engine), "delomraade", 2024, "low_income_children")
+    # About half the delområder are hidden (primary), and a margin of 1 lets the other half be shown.
+    store = threshold(int(raw["numerator"].median()) + 1, margin=1)
+    hidden = read.indicators.zone_values(store, "delomraade", 2024, "low_income_children")
     visible = hidden[~hidden["suppressed"]]
     assert 0 < len(visible) < len(hidden)
-    row = read.indicators.area_overview(Store.of(engine), "loddefjord").set_index("indicator").loc["low_income_children"]
+    row = read.indicators.area_overview(store, "loddefjord").set_index("indicator").loc["low_income_children"]
     assert row["zone_n"] == len(visible)
     assert row["zone_min"] == visible["value"].min() and row["zone_max"] == visible["value"].max()
     secret = raw[raw["zone_code"].isin(hidden.loc[hidden["suppressed"], "zone_code"])]["value"]
     assert not secret.isin([row["zone_min"], row["zone_max"]]).any() or secret.isin(visible["value"]).any()
 
 
-def test_area_values_do_not_depend_on_which_areas_are_asked_for(seeded_store, monkeypatch):
-    monkeypatch.setenv("OMRADESATSING_MIN_COUNT", "80")
-    engine = db.make_engine(seeded_store)
-    one = read.indicators.indicator_values(Store.of(engine), "young_disability", scopes=("area",), area_slugs=("olsvik",))
-    every = read.indicators.indicator_values(Store.of(engine), "young_disability", scopes=("area",))
+def test_area_values_do_not_depend_on_which_areas_are_asked_for(threshold):
+    store = threshold(80)
+    one = read.indicators.indicator_values(store, "young_disability", scopes=("area",), area_slugs=("olsvik",))
+    every = read.indicators.indicator_values(store, "young_disability", scopes=("area",))
     every = every[every["area_slug"] == "olsvik"]
     assert one["suppressed"].tolist() == every["suppressed"].tolist()
     assert one["value"].isna().tolist() == every["value"].isna().tolist()

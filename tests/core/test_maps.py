@@ -168,15 +168,14 @@ def test_a_median_is_not_summed_up(seeded_store):
     assert bydel["value"].isna().all() and not bydel["suppressed"].any()
 
 
-def test_a_hidden_delomraade_hides_its_bydel_total(seeded_store, monkeypatch):
+def test_a_hidden_delomraade_hides_its_bydel_total(seeded_store, threshold):
     """Attack: bydel total minus the visible delområder = the suppressed one? The total is hidden too."""
     engine = db.make_engine(seeded_store)
     kids = read.indicators.indicator_values(Store.of(engine), "unemployment", scopes=("zone",), zone_level="delomraade", year=2024)
-    threshold = int(kids["numerator"].min()) + 1  # hides at least the smallest delområde
-    monkeypatch.setenv("OMRADESATSING_MIN_COUNT", str(threshold))
-    hidden_kids = read.indicators.indicator_values(Store.of(engine), "unemployment", scopes=("zone",), zone_level="delomraade",
-                                           year=2024)
-    bydel = read.indicators.zone_map_values(Store.of(engine), "unemployment", "bydel", 2024).set_index("zone_code")
+    store = threshold(int(kids["numerator"].min()) + 1)  # hides at least the smallest delområde
+    hidden_kids = read.indicators.indicator_values(store, "unemployment", scopes=("zone",), zone_level="delomraade",
+                                                   year=2024)
+    bydel = read.indicators.zone_map_values(store, "unemployment", "bydel", 2024).set_index("zone_code")
     checked = 0
     for parent, group in hidden_kids.groupby("parent_code"):
         if group["suppressed"].any():

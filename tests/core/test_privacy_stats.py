@@ -12,51 +12,21 @@ from omradesatsing.read import Store
 
 
 def _frame(rows):
-    return pd.DataFrame(rows, columns=["group", "zone", "numerator", "denominator", "value", "suppressed"])
+    return pd.DataFrame(rows, columns=["zone", "numerator", "denominator", "value", "protection"])
 
 
-def test_primary_suppression_hides_small_counts_and_keeps_the_row():
-    df = _frame([("a", "z1", 3, 100, 3.0, False), ("a", "z2", 40, 200, 20.0, False)])
-    out = privacy.suppress(df, threshold=5)
-    z1 = out.set_index("zone").loc["z1"]
-    assert bool(z1["suppressed"]) and pd.isna(z1["value"]) and pd.isna(z1["numerator"]) and pd.isna(z1["denominator"])
-    assert out.set_index("zone").loc["z2", "value"] == 20.0
+def test_hide_empties_every_value_the_pattern_does_not_publish_and_keeps_the_row():
+    df = _frame([("z1", 3, 100, 3.0, "primary"), ("z2", 40, 200, 20.0, "open"), ("z3", 30, 90, 33.3, "secondary"),
+                 ("z4", 50, 90, 55.6, None)])  # None: not decided yet, hidden too
+    out = privacy.hide(df).set_index("zone")
+    assert out["suppressed"].tolist() == [True, False, True, True]
+    hidden = out[out["suppressed"]]
+    assert hidden[["value", "numerator", "denominator"]].isna().all().all()
+    assert out.loc["z2", "value"] == 20.0
     assert df.loc[0, "value"] == 3.0  # the input is not changed
 
 
-def test_small_denominator_and_source_suppression_count_too():
-    df = _frame([("a", "z1", None, 4, 10.0, False), ("a", "z2", None, None, 5.0, True),
-                 ("a", "z3", None, None, 7.0, False)])
-    out = privacy.suppress(df, threshold=5).set_index("zone")
-    assert out["suppressed"].tolist() == [True, True, False]
-
-
-def test_secondary_suppression_hides_the_next_smallest_sibling():
-    df = _frame([("a", "z1", 2, 50, 4.0, False), ("a", "z2", 30, 60, 50.0, False),
-                 ("a", "z3", 9, 70, 12.9, False), ("a", "z4", 12, 80, 15.0, False),
-                 ("b", "z1", 20, 50, 40.0, False), ("b", "z2", 30, 60, 50.0, False)])
-    out = privacy.suppress(df, threshold=5, sibling_groups=["group"])
-    hidden = set(out[out["suppressed"]].apply(lambda r: (r["group"], r["zone"]), axis=1))
-    assert hidden == {("a", "z1"), ("a", "z3")}  # z3 has the smallest count left in group a
-
-
-def test_siblings_are_grouped_per_parent():
-    """Two delområder, each with one small grunnkrets: each needs its own second suppression,
-    or the small one is its delområde's total minus its visible siblings."""
-    rows = []
-    for parent in ("A", "B"):
-        for i, count in enumerate((2, 40, 50)):
-            rows.append(dict(indicator="x", scope="zone", zone_level="grunnkrets", parent_code=parent, year=2024,
-                             zone_code=f"{parent}{i}", numerator=count, denominator=100, value=float(count),
-                             suppressed=False))
-    out = privacy.suppress(pd.DataFrame(rows), threshold=5, sibling_groups=list(read.indicators.SIBLING_GROUPS))
-    assert out.groupby("parent_code")["suppressed"].sum().to_dict() == {"A": 2, "B": 2}
-
-
 def test_threshold_is_configurable(tmp_path):
-    df = _frame([("a", "z1", 7, 100, 7.0, False)])
-    assert not privacy.suppress(df, threshold=5)["suppressed"].any()
-    assert privacy.suppress(df, threshold=10)["suppressed"].all()
     from omradesatsing import config
 
     secrets = tmp_path / "secrets.toml"
@@ -146,6 +116,16 @@ def test_norwegian_formats():
 def test_a_suppressed_value_loses_its_note_too():
     """A source's note can quote the figure («godt over 30», «5 % eller mindre»): it is hidden with it."""
     rows = [{"indicator": "x", "zone_code": "z1", "numerator": 2, "denominator": 40, "value": 5.0,
-             "value_text": "≤ 5", "note": "«5 % eller mindre» i hver sone", "suppressed": False}]
-    out = privacy.suppress(pd.DataFrame(rows), threshold=5)
+             "value_text": "≤ 5", "note": "«5 % eller mindre» i hver sone", "protection": "primary"}]
+    out = privacy.hide(pd.DataFrame(rows))
     assert out["suppressed"].all() and out["note"].isna().all() and out["value_text"].isna().all()
+
+
+def test_the_protection_margin_is_a_setting(tmp_path):
+    from omradesatsing import config
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('OMRADESATSING_MIN_COUNT = 4\n')
+    assert config.load_settings({}, secrets).margin == 4  # by default the threshold
+    assert config.load_settings({"OMRADESATSING_PROTECTION_MARGIN": "10"}, secrets).margin == 10
+    assert config.load_settings({"OMRADESATSING_PROTECTION_MARGIN": "tull"}, secrets).margin == 4
