@@ -141,11 +141,13 @@ def _derived_values(store: Store, level: str, year: int, indicator: str | None) 
     kids["visible"] = kids["numerator"].notna() & kids["denominator"].notna() & ~kids["suppressed"]
     kids["numerator"] = pd.to_numeric(kids["numerator"], errors="coerce").astype("Float64")
     kids["denominator"] = pd.to_numeric(kids["denominator"], errors="coerce").astype("Float64")
-    grouped = kids.groupby(["indicator", "parent_code"], sort=False).agg(
+    # Per period: a year's value and a multi-year one ending that year ("2021" and "2019–2021") are
+    # different figures and are never added together.
+    grouped = kids.groupby(["indicator", "parent_code", "period"], sort=False).agg(
         unit=("unit", "first"), zone_name=("parent_name", "first"), children=("children", "first"),
         rows=("zone_code", "size"), visible=("visible", "sum"), any_suppressed=("suppressed", "any"),
         numerator=("numerator", "sum"), denominator=("denominator", "sum"),
-        illustrative=("illustrative", "any"), period=("period", "first"), source_title=("source_title", "first"),
+        illustrative=("illustrative", "any"), source_title=("source_title", "first"),
         licence=("licence", "first"),
     ).reset_index()
     complete = (grouped["visible"] == grouped["children"]) & grouped["unit"].isin(list(RATIO_SCALE))
