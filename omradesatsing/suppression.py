@@ -92,6 +92,7 @@ class Table:
     source: np.ndarray | None = None  # suppressed at the source
     relations: list[np.ndarray] = field(default_factory=list)  # cell indices; first = sum of the rest
     reason: np.ndarray | None = None  # the decided reason per cell
+    stored: dict[int, str | None] = field(default_factory=dict)  # value id → its stored protection
 
     @property
     def counted(self) -> np.ndarray:
@@ -196,7 +197,8 @@ def _tables(session: Session, indicator_ids: list[int] | None) -> list[Table]:
     structure = _structure(session)
     stmt = select(IndicatorValue.id, IndicatorValue.indicator_id, IndicatorValue.scope, IndicatorValue.zone_id,
                   IndicatorValue.area_id, IndicatorValue.period, IndicatorValue.numerator,
-                  IndicatorValue.denominator, IndicatorValue.suppressed).order_by(IndicatorValue.id)
+                  IndicatorValue.denominator, IndicatorValue.suppressed,
+                  IndicatorValue.protection).order_by(IndicatorValue.id)
     if indicator_ids is not None:
         stmt = stmt.where(IndicatorValue.indicator_id.in_(indicator_ids))
     rows_by_indicator: dict[int, list] = defaultdict(list)
@@ -221,6 +223,7 @@ def _table(indicator_id: int, rows: list, structure: _Structure) -> Table:
     duplicates: list[tuple[int, int]] = []
     n, d, source = [], [], []
     for row in rows:
+        table.stored[row.id] = getattr(row, "protection", None)
         place = _place(row, structure)
         where = (place, row.period)
         if where in cell_of:
@@ -489,7 +492,8 @@ def protect(session: Session, settings: Settings, indicator_ids: list[int] | Non
         reason = protect_table(table, threshold, margin)
         cells += len(reason)
         hidden += int((reason != OPEN).sum())
-        updates.extend({"id": vid, "protection": str(r)} for ids, r in zip(table.ids, reason, strict=True) for vid in ids)
+        updates.extend({"id": vid, "protection": str(r)} for ids, r in zip(table.ids, reason, strict=True)
+                       for vid in ids if table.stored.get(vid) != r)  # only what changed
     if updates:
         session.execute(update(IndicatorValue), updates)
     run = ProtectionRun(threshold=threshold, margin=margin, indicators=len(tables), cells=cells, hidden=hidden,
