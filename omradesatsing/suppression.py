@@ -304,6 +304,21 @@ class _Solver:
             for i in members:
                 self.of_cell[i].append(r)
         self.signs = [np.concatenate([[1.0], -np.ones(len(m) - 1)]) for m in table.relations]
+        self._matrix = None  # relations × cells, signed (built on the first LP)
+        self._highs = None  # one solver object, reused: a new one costs as much as a small solve
+
+    def _block(self, rels: list[int], cells: list[int]):
+        """The signed matrix of these relations over these cells (compressed by column)."""
+        from scipy.sparse import csr_array
+
+        if self._matrix is None:
+            t = self.table
+            rows = np.concatenate([np.full(len(m), r) for r, m in enumerate(t.relations)]) if t.relations else []
+            cols = np.concatenate(t.relations) if t.relations else []
+            vals = np.concatenate(self.signs) if t.relations else []
+            self._matrix = csr_array((vals, (rows, cols)), shape=(len(t.relations), len(t.n)))
+            self._matrix.sum_duplicates()
+        return self._matrix[np.asarray(rels)][:, np.asarray(cells)].tocsc()
 
     def component(self, i: int, hidden: np.ndarray) -> tuple[list[int], list[int]]:
         """The hidden cells linked to ``i`` through relations, and those relations."""
@@ -320,11 +335,11 @@ class _Solver:
                         todo.append(int(j))
         return sorted(seen), sorted(rels)
 
-    def interval(self, i: int, hidden: np.ndarray) -> tuple[float, float]:
+    def interval(self, i: int, hidden: np.ndarray, low: bool = True, high: bool = True) -> tuple[float, float]:
         """The smallest and largest count cell ``i`` can have given every shown cell and every relation
-        (HiGHS, on the sparse system of ``i``'s block of hidden cells; one model, solved both ways)."""
+        (HiGHS, on the sparse system of ``i``'s block of hidden cells; one model, solved both ways).
+        ``low=False`` or ``high=False`` skips a side (it is then 0 or the denominator: no claim)."""
         import highspy
-        from scipy.sparse import coo_array
 
         t = self.table
         upper = t.d[i] if not np.isnan(t.d[i]) else np.inf
@@ -333,42 +348,37 @@ class _Solver:
         cells, rels = self.component(i, hidden)
         if len(cells) == 1:  # pinned: every relation it is in has no other hidden cell
             return float(t.n[i]), float(t.n[i])
-        col = {c: k for k, c in enumerate(cells)}
-        rows, cols, vals = [], [], []
-        for row, r in enumerate(rels):
-            for j, sign in zip(t.relations[r], self.signs[r], strict=True):
-                k = col.get(int(j))
-                if k is not None:
-                    rows.append(row)
-                    cols.append(k)
-                    vals.append(sign)
-        a = coo_array((vals, (rows, cols)), shape=(len(rels), len(cells))).tocsc()
-        a.sum_duplicates()
+        a = self._block(rels, cells)
         b = a @ t.n[cells]
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(cells), len(rels)
         lp.col_cost_ = np.zeros(len(cells))
+        lp.col_cost_[cells.index(i)] = 1.0
         lp.col_lower_ = np.zeros(len(cells))
         lp.col_upper_ = np.where(np.isnan(t.d[cells]), highspy.kHighsInf, t.d[cells])
         lp.row_lower_ = lp.row_upper_ = b
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        if self._highs is None:
+            self._highs = highspy.Highs()
+            self._highs.setOptionValue("output_flag", False)
+            self._highs.setOptionValue("presolve", "off")  # these LPs are small: presolve costs more than it saves
+        h = self._highs
         h.passModel(lp)
-        h.changeColCost(col[i], 1.0)
-        out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        out = [0.0, upper]
+        for k, sense, wanted in ((0, highspy.ObjSense.kMinimize, low), (1, highspy.ObjSense.kMaximize, high)):
+            if not wanted:
+                continue
             h.changeObjectiveSense(sense)
             h.run()
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kUnbounded:
-                out.append(np.inf)
+                out[k] = np.inf
             elif status != highspy.HighsModelStatus.kOptimal:
                 log.warning("LP for cell %s ended with %s", t.keys[i], status)
                 return float(t.n[i]), float(t.n[i])  # no proof: treat it as disclosed
             else:
-                out.append(h.getInfo().objective_function_value)
+                out[k] = h.getInfo().objective_function_value
         return max(out[0], 0.0), min(out[1], upper)
 
 
@@ -439,7 +449,10 @@ def protect_table(table: Table, threshold: int, margin: int) -> np.ndarray:
             # cheapest, with what it takes to keep every relation at two hidden cells or more.
             for j in pool[:CANDIDATES_TRIED]:
                 hidden[j] = True
-                lo, hi = solver.interval(i, hidden)
+                # hiding more only widens: a side that already reaches the margin stays there
+                low_ok, high_ok = low <= need[0] + EPS, high >= need[1] - EPS
+                lo, hi = solver.interval(i, hidden, low=not low_ok, high=not high_ok)
+                lo, hi = (low if low_ok else lo), (high if high_ok else hi)
                 if _short(lo, hi, need) < _short(low, high, need) - EPS:
                     reason[j] = SECONDARY
                     low, high = lo, hi

@@ -1,7 +1,8 @@
 """Time and memory of the suppression pattern (prikking) on synthetic Bergen-shaped tables. Not a test.
 
     .venv/bin/python -m tests.benchmarks.protection_bench [--indicators 100] [--years 20] [--zones 1000]
-        [--audit 3] [--profile] [--trace first|all|none] [--budget SECONDS] [--no-instrument] [--seed 2026]
+        [--audit 3] [--profile] [--trace first|all|none] [--budget SECONDS]
+        [--profile-budget SECONDS] [--no-instrument] [--seed 2026]
 
 Builds, in memory and without a database, one ``suppression.Table`` per indicator shaped like Bergen:
 1 kommune (Bergen; its ``city`` value has the same counts, so ``_table`` merges it into the kommune cell)
@@ -15,8 +16,9 @@ exactly the ones the store would get, whatever those functions do today.
 
 Then, per indicator: the time of ``protect_table`` (threshold 5, margin 5), cells, hidden cells by reason,
 the LP solves it makes (``highspy.Highs.run`` or ``scipy.optimize.linprog``, counted through a thin
-wrapper; ``--no-instrument`` leaves it out) and the process's max RSS; the tracemalloc peak of one indicator (the first, run again
-under tracemalloc, which slows it down several times; ``--trace all``: every indicator, timed under it);
+wrapper; ``--no-instrument`` leaves it out) and the process's max RSS; the tracemalloc peak of one
+indicator (the first, run again under tracemalloc, which slows it down 2–4 times; ``--trace all``: every
+indicator, timed under it);
 ``audit_table`` of the result for the first ``--audit`` indicators (there must be no finding: printed
 loudly, and the exit status is 1); ``--profile``: cProfile of the first indicator, top 15 by cumulative
 time. ``--budget``: stop each ``protect_table`` after so many seconds and estimate its whole time from the
