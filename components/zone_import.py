@@ -162,7 +162,8 @@ def render(engine, who: Actor) -> None:
     if not code_field and not name_field:
         st.info(t("zone_import.choose_field"), icon=":material/info:")
         return
-    choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None}
+    choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None,
+              "settings": data.settings()}  # the suppression rule this process reads under
     try:
         summary = _cached(("preview", upload.file_id, level, code_field, name_field),
                           lambda progress: importers.import_zones(engine, who, content, upload.name, dry_run=True,

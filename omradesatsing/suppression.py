@@ -91,7 +91,6 @@ class Table:
     d: np.ndarray | None = None  # denominator (nan: unknown)
     source: np.ndarray | None = None  # suppressed at the source
     relations: list[np.ndarray] = field(default_factory=list)  # cell indices; first = sum of the rest
-    reason: np.ndarray | None = None  # the decided reason per cell
     stored: dict[int, str | None] = field(default_factory=dict)  # value id → its stored protection
 
     @property
@@ -223,7 +222,7 @@ def _table(indicator_id: int, rows: list, structure: _Structure) -> Table:
     duplicates: list[tuple[int, int]] = []
     n, d, source = [], [], []
     for row in rows:
-        table.stored[row.id] = getattr(row, "protection", None)
+        table.stored[row.id] = row.protection
         place = _place(row, structure)
         where = (place, row.period)
         if where in cell_of:
@@ -287,9 +286,9 @@ def primary_reasons(table: Table, threshold: int) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         small = (n < threshold) | (d < threshold)
         complement = (d - n) < threshold
-    reason = np.full(len(n), OPEN, dtype=object)
-    reason[complement & ~np.isnan(d - n)] = COMPLEMENT
-    reason[small & ~np.isnan(np.where(np.isnan(n), d, n))] = PRIMARY
+    reason = np.full(len(n), OPEN, dtype=object)  # (a comparison with an unknown count is False)
+    reason[complement] = COMPLEMENT
+    reason[small] = PRIMARY
     reason[table.source] = SOURCE
     return reason
 
@@ -462,7 +461,6 @@ def protect_table(table: Table, threshold: int, margin: int) -> np.ndarray:
                 hide(pool[0])
                 propagate([pool[0]])
                 low, high = solver.interval(i, hidden)
-    table.reason = reason
     return reason
 
 

@@ -77,8 +77,8 @@ def indicator_values(
                Zone.level.label("zone_level"), Zone.code.label("zone_code"), Zone.name.label("zone_name"),
                ParentZone.code.label("parent_code"), IndicatorValue.year, IndicatorValue.period,
                IndicatorValue.value, IndicatorValue.value_text, IndicatorValue.numerator, IndicatorValue.denominator,
-               IndicatorValue.ci_low, IndicatorValue.ci_high, IndicatorValue.suppressed, IndicatorValue.illustrative,
-               IndicatorValue.note, IndicatorValue.protection)
+               IndicatorValue.ci_low, IndicatorValue.ci_high, IndicatorValue.illustrative, IndicatorValue.note,
+               IndicatorValue.protection)  # not ``suppressed``: a source's suppression is in the protection
         .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
         .outerjoin(ParentZone, ParentZone.id == Zone.parent_id)
         .where(IndicatorValue.scope.in_(scopes))
@@ -103,7 +103,8 @@ def indicator_values(
     ars["area_id"] = ars["area_id"].astype("Int64")
     df = (raw.merge(inds, on="indicator_id", how="left").merge(srcs, on="source_id", how="left")
           .merge(ars, on="area_id", how="left"))
-    return privacy.hide(df[[*VALUE_COLUMNS, "protection"]]).drop(columns="protection")
+    stored = [c for c in VALUE_COLUMNS if c != "suppressed"]
+    return privacy.hide(df[[*stored, "protection"]])[list(VALUE_COLUMNS)]
 
 
 # The level whose zones partition each zone of a level: counts there can be summed up to it.

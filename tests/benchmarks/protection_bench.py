@@ -213,7 +213,7 @@ def counts(geo: Geography, years: int, rng: np.random.Generator) -> tuple[np.nda
     return out[0], out[1], rate
 
 
-Row = namedtuple("Row", "id indicator_id scope zone_id area_id period numerator denominator suppressed")
+Row = namedtuple("Row", "id indicator_id scope zone_id area_id period numerator denominator suppressed protection")
 
 
 def value_rows(indicator_id: int, geo: Geography, years: int, n_pp: np.ndarray, d_pp: np.ndarray,
@@ -228,10 +228,10 @@ def value_rows(indicator_id: int, geo: Geography, years: int, n_pp: np.ndarray, 
         for q, (scope, pid) in enumerate(geo.scopes):
             n, d = int(n_pp[t, q]), int(d_pp[t, q])
             rows.append(Row(vid, indicator_id, scope, pid if scope == "zone" else None,
-                            pid if scope == "area" else None, label, n, d, False))
+                            pid if scope == "area" else None, label, n, d, False, None))
             vid += 1
             if q == geo.kommune:
-                rows.append(Row(vid, indicator_id, "city", None, None, label, n, d, False))
+                rows.append(Row(vid, indicator_id, "city", None, None, label, n, d, False, None))
                 vid += 1
     return rows
 
