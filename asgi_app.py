@@ -259,7 +259,7 @@ class StaticBundles:
 _STARTUP_MODULES = ("numpy", "pandas", "pyarrow", "altair", "pydeck", "geopandas", "shapely", "mapclassify",
                     "sqlalchemy", "babel.numbers", "babel.dates", "pymannkendall", "omradesatsing.read",
                     "omradesatsing.commands", "omradesatsing.choropleth", "omradesatsing.geo",
-                    "omradesatsing.profiles", "omradesatsing.stats", "omradesatsing.importers")
+                    "omradesatsing.profiles", "omradesatsing.stats", "omradesatsing.importers.zones")
 
 
 def freeze_startup_objects() -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import data, forms, ui
 from components.i18n import t
-from omradesatsing import importers
+from omradesatsing.importers import zones as importers
 from omradesatsing.permissions import Actor, PermissionDenied
 
 UPLOAD_KEY = "zone_upload"

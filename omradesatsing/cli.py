@@ -104,7 +104,7 @@ def _actor_for(engine, username: str):
 def _cmd_import_zones(args) -> int:
     from pathlib import Path
 
-    from omradesatsing import importers
+    from omradesatsing.importers import zones as importers
     from omradesatsing.permissions import PermissionDenied
 
     path = Path(args.file)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from omradesatsing import importers
+from omradesatsing.importers import zones as importers
 from omradesatsing.permissions import Actor
 from tests.app import test_zone_import
 from tests.app.conftest import open_page, ui

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _step(step: str, url: str, path: str, no_cap: bool) -> None:
-    from omradesatsing import db, importers
+    from omradesatsing import db
+    from omradesatsing.importers import zones as importers
     from omradesatsing.permissions import Actor
 
     if no_cap:

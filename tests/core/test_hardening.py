@@ -347,7 +347,7 @@ def test_photos_are_file_names_in_the_media_folder(store, tmp_path, monkeypatch)
 
 
 def test_a_demoted_admin_can_no_longer_import_zones(store):
-    from omradesatsing import importers
+    from omradesatsing.importers import zones as importers
     from tests.zonefiles import levekaarssoner_geojson
 
     first = _editor(store, "first", areas=(), role="admin")

@@ -21,8 +21,9 @@ from shapely.geometry import Point, Polygon, box, mapping, shape
 from shapely.ops import unary_union
 from sqlalchemy import func, select
 
-from omradesatsing import cli, config, db, importers, read
-from omradesatsing.importers import ZoneFileError
+from omradesatsing import cli, config, db, read
+from omradesatsing.importers import zones as importers
+from omradesatsing.importers.zones import ZoneFileError
 from omradesatsing.models import (
     Area,
     AreaZone,

@@ -19,8 +19,9 @@ import zipfile
 
 import pytest
 
-from omradesatsing import auth, cli, importers
-from omradesatsing.importers import ZoneFileError
+from omradesatsing import auth, cli
+from omradesatsing.importers import zones as importers
+from omradesatsing.importers.zones import ZoneFileError
 from tests.core import test_importers
 from tests.core.test_importers import ADMIN, _geojson_bytes, _lks_file, _snapshot
 from tests.zonefiles import many_features_geojson, zip_with
@@ -85,7 +86,8 @@ def _import_in_fresh_process(path, db_url: str | None, call: str) -> dict:
     before the call (imports and the file read), with the ZoneFileError's message (or the result)."""
     out = _run_python(f"""
         import json, pathlib, resource
-        from omradesatsing import db, importers
+        from omradesatsing import db
+        from omradesatsing.importers import zones as importers
         from omradesatsing.permissions import Actor
         import geopandas, pyogrio, shapely, sqlalchemy  # loaded before the baseline
         data = pathlib.Path({str(path)!r}).read_bytes()
