@@ -94,6 +94,8 @@ def _preview(summary: importers.ImportSummary, level: str) -> None:
     c2.metric(t("zone_import.matched", level=t(f"map.level_{level}")),
               t("zone_import.matched_value", n=summary.zones_updated, total=summary.zones_at_level), border=True)
     c3.metric(t("zone_import.unmatched"), len(summary.unmatched), border=True)
+    if summary.zones_added:
+        st.metric(t("zone_import.added"), len(summary.zones_added), border=True)
     notes = [f"{t('zone_import.crs')}: **{ui.plain(summary.crs)}** ({summary.file_type})"]
     if summary.crs_assumed:
         notes.append(t("zone_import.crs_assumed"))
@@ -117,6 +119,16 @@ def _preview(summary: importers.ImportSummary, level: str) -> None:
             t("zone_import.col_name"): [u.name or "" for u in summary.unmatched],
             t("zone_import.col_reason"): [u.reason for u in summary.unmatched],
         }), hide_index=True, width="stretch", height=min(38 + 35 * len(summary.unmatched), 250))
+    if summary.zones_added:
+        st.markdown(f"**{t('zone_import.added_heading', n=len(summary.zones_added), edition=ui.plain(summary.edition))}**")
+        st.dataframe(pd.DataFrame({
+            t("zone_import.col_code"): [z.code for z in summary.zones_added],
+            t("zone_import.col_name"): [z.name for z in summary.zones_added],
+            t("zone_import.col_parent"): [z.parent or "–" for z in summary.zones_added],
+        }), hide_index=True, width="stretch", height=min(38 + 35 * len(summary.zones_added), 250))
+    if summary.zones_not_in_file and summary.edition:
+        with st.expander(t("zone_import.not_in_file_heading", n=len(summary.zones_not_in_file))):
+            st.markdown(ui.plain(", ".join(summary.zones_not_in_file)))
     if summary.zones_without_geometry:
         with st.expander(t("zone_import.without_heading", n=len(summary.zones_without_geometry))):
             st.markdown(ui.plain(", ".join(summary.zones_without_geometry)))
@@ -162,10 +174,12 @@ def render(engine, who: Actor) -> None:
     if not code_field and not name_field:
         st.info(t("zone_import.choose_field"), icon=":material/info:")
         return
+    add_missing = st.checkbox(t("zone_import.add_missing"), value=True, key=f"zone_add_{upload.file_id}",
+                              help=t("zone_import.add_missing_help"))
     choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None,
-              "settings": data.settings()}  # the suppression rule this process reads under
+              "add_missing": add_missing, "settings": data.settings()}  # the suppression rule this process reads under
     try:
-        summary = _cached(("preview", upload.file_id, level, code_field, name_field),
+        summary = _cached(("preview", upload.file_id, level, code_field, name_field, add_missing),
                           lambda progress: importers.import_zones(engine, who, content, upload.name, dry_run=True,
                                                                   progress=progress, **choice), upload.name)
     except PermissionDenied as exc:
@@ -188,6 +202,9 @@ def render(engine, who: Actor) -> None:
         data.invalidate()  # every page sees the new boundaries at once (Kart offers the level)
         st.session_state.pop(CACHE_KEY, None)
         st.session_state[GENERATION_KEY] = generation + 1
-        forms.saved("zone_import", t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,
-                                     level=t(f"map.level_{level}").lower(), file=ui.plain(done.file_name)))
+        message = t("zone_import.done", n=done.zones_updated, total=done.zones_at_level,
+                    level=t(f"map.level_{level}").lower(), file=ui.plain(done.file_name))
+        if done.zones_added:
+            message += " " + t("zone_import.done_added", n=len(done.zones_added), edition=ui.plain(done.edition))
+        forms.saved("zone_import", message)
         st.rerun()

@@ -24,9 +24,10 @@ def _unexpected(exc: BaseException) -> str:
     return f"Uventet feil ({type(exc).__name__}{': ' + detail if detail else ''}). Kommandoen ble avbrutt."
 
 
-def init_db(url: str | None = None) -> str:
-    """Migrate to the newest schema and seed an empty store; compute the suppression pattern where it
-    is missing or was made under another threshold or margin. Safe to run again."""
+def init_db(url: str | None = None, *, empty: bool = False) -> str:
+    """Migrate to the newest schema and seed an empty store (``empty``: schema only, no seed, for an
+    export to be imported into); compute the suppression pattern where it is missing or was made under
+    another threshold or margin. Safe to run again."""
     from dataclasses import replace
 
     from omradesatsing import suppression
@@ -37,7 +38,7 @@ def init_db(url: str | None = None) -> str:
     try:
         db.upgrade(engine)
         with db.session_scope(engine) as session:
-            seeded = seed(session)
+            seeded = False if empty else seed(session)
             session.flush()
             suppression.ensure_current(session, settings)
     finally:
@@ -46,7 +47,11 @@ def init_db(url: str | None = None) -> str:
 
 
 def _cmd_init_db(args) -> int:
-    outcome = init_db()
+    outcome = init_db(empty=args.empty)
+    if args.empty:
+        print(f"Databasen er oppdatert ({db.head_revision()}) uten data (--empty); importer en eksport med "
+              "«import FIL.zip».")
+        return 0
     print(f"Databasen er oppdatert ({db.head_revision()}); "
           + ("eksempeldata og ekte data er lagt inn." if outcome == "seeded" else "den hadde data fra før."))
     return 0
@@ -124,7 +129,8 @@ def _cmd_import_zones(args) -> int:
             return 2
         summary = importers.import_zones(engine, actor, path.read_bytes(), path.name, level=args.level,
                                          code_field=args.code_field, name_field=args.name_field,
-                                         dry_run=args.dry_run)
+                                         dry_run=args.dry_run, add_missing=getattr(args, "add_zones", False),
+                                         edition=getattr(args, "edition", None))
     except (importers.ZoneFileError, PermissionDenied) as exc:
         print(str(exc), file=sys.stderr)
         print("Ingenting er endret.", file=sys.stderr)
@@ -148,6 +154,10 @@ def _cmd_import_zones(args) -> int:
         print(f"{summary.merged} objekter slått sammen med et annet objekt for samme sone.")
     if summary.parents_set:
         print(f"{summary.parents_set} soner uten overordnet område fikk delområdet de ligger i.")
+    verb_add = "ville blitt lagt til" if summary.dry_run else "er lagt til"
+    for z in summary.zones_added:
+        print(f"Ny sone ({verb_add} i {summary.edition}): {z.code} {z.name}"
+              + (f", i delområdet {z.parent}" if z.parent else "") + ".")
     for u in summary.unmatched:
         print(f"Uten treff: objekt {u.number} (kode {u.code or '–'}, navn {u.name or '–'}): {u.reason}.")
     if summary.zones_without_geometry:
@@ -158,6 +168,133 @@ def _cmd_import_zones(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    """``import FILE``: any data file (or an export zip); exit 0 done, 1 refused, 2 wrong use."""
+    from pathlib import Path
+
+    from omradesatsing.commands import ValidationError
+    from omradesatsing.importers import run, tables
+    from omradesatsing.permissions import PermissionDenied
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Finner ikke fila {path}.", file=sys.stderr)
+        return 2
+    if args.kind == "zones":
+        if not args.level:
+            print("--kind zones trenger --level levekaarssone eller grunnkrets.", file=sys.stderr)
+            return 2
+        return _cmd_import_zones(args)
+    if path.stat().st_size > tables.MAX_FILE_BYTES:
+        print(f"{path.name}: fila er for stor; største tillatte størrelse er {tables.MAX_FILE_MB} MB.", file=sys.stderr)
+        return 1
+    engine = db.make_engine()
+    try:
+        actor = _actor_for(engine, args.user)
+        if actor is None:
+            print(f"Finner ingen aktiv bruker «{args.user}». Opprett en med create-user.", file=sys.stderr)
+            return 2
+        source = run.SourceInfo(title=args.source, publisher=args.publisher, licence=args.licence, url=args.url,
+                                period=args.period)
+        common = dict(source=source, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                      replace_examples=not args.keep_examples)
+        if path.suffix.lower() == ".zip" and args.kind is None:
+            from omradesatsing.importers import export
+
+            reports = export.import_bundle(engine, actor, path.read_bytes(), path.name, dry_run=args.dry_run)
+        else:
+            reports = [run.import_file(engine, actor, path.read_bytes(), path.name, kind=args.kind, sheet=args.sheet,
+                                       level=args.level, indicator=args.indicator, profile=args.profile, **common)]
+    except PermissionDenied as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(problem.message, file=sys.stderr)
+        print("Fila er ikke importert; ingenting er endret.", file=sys.stderr)
+        return 1
+    except OperationalError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (one transaction: nothing was written)
+        print(_unexpected(exc), file=sys.stderr)
+        print("Ingenting er endret.", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for report in reports:
+        for line in report.lines():
+            print(line)
+        for problem in report.problems:
+            print(f"Hoppet over: {problem.message}")
+        if report.import_id:
+            print(f"Lagret som import nr. {report.import_id} (kan angres med undo-import {report.import_id}).")
+    if args.dry_run:
+        print("Prøvekjøring (--dry-run): ingenting er lagret.")
+    return 0
+
+
+def _cmd_imports(args) -> int:
+    from omradesatsing.importers import run
+
+    engine = db.make_engine()
+    try:
+        rows = run.imports(engine, limit=args.limit)
+    finally:
+        engine.dispose()
+    if not rows:
+        print("Ingen importer ennå.")
+    for r in rows:
+        undone = f" – angret {r['undone_at']:%d.%m.%Y} av {r['undone_by']}" if r["undone_at"] else ""
+        print(f"{r['id']}: {r['at']:%d.%m.%Y %H:%M} {r['username']} {r['kind']} «{r['file_name']}» "
+              f"({r['added']} nye, {r['changed']} endret, {r['removed']} fjernet) kilde: "
+              f"{r['source_title'] or 'eksempeldata'}{undone}")
+    return 0
+
+
+def _cmd_undo_import(args) -> int:
+    from omradesatsing.commands import ValidationError
+    from omradesatsing.importers import run
+    from omradesatsing.permissions import PermissionDenied
+
+    engine = db.make_engine()
+    try:
+        actor = _actor_for(engine, args.user)
+        if actor is None:
+            print(f"Finner ingen aktiv bruker «{args.user}».", file=sys.stderr)
+            return 2
+        counts = run.undo_import(engine, actor, args.import_id)
+    except PermissionDenied as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Import nr. {args.import_id} er angret: {counts['removed']} rader fjernet, {counts['restored']} satt "
+          f"tilbake og {counts['reinserted']} lagt inn igjen.")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from pathlib import Path
+
+    from omradesatsing.importers import export
+
+    engine = db.make_engine()
+    try:
+        actor = _actor_for(engine, args.user) if args.user else None
+        if args.user and actor is None:
+            print(f"Finner ingen aktiv bruker «{args.user}».", file=sys.stderr)
+            return 2
+        data, summary = export.export_zip(engine, actor, area_slugs=tuple(args.omrade or ()) or None)
+    finally:
+        engine.dispose()
+    Path(args.file).write_bytes(data)
+    print(f"Skrev {args.file}: " + ", ".join(f"{name} ({n} rader)" for name, n in summary.items()) + ".")
+    return 0
+
+
 def _cmd_check_suppression(args) -> int:
     from omradesatsing import suppression
 
@@ -165,10 +302,10 @@ def _cmd_check_suppression(args) -> int:
     settings = config.load_settings()
     try:
         with db.session_scope(engine) as session:
-            run = suppression.ensure_current(session, settings)
-            if run is not None:
-                print(f"Prikkingen var ikke beregnet med gjeldende regel; beregnet nå ({run.hidden} av {run.cells} "
-                      f"verdier skjult, {run.seconds:.1f} s).")
+            protection = suppression.ensure_current(session, settings)
+            if protection is not None:
+                print(f"Prikkingen var ikke beregnet med gjeldende regel; beregnet nå ({protection.hidden} av "
+                      f"{protection.cells} verdier skjult, {protection.seconds:.1f} s).")
             findings = suppression.audit(session, settings)
             cells = session.scalar(select(func.count()).select_from(IndicatorValue)) or 0
             hidden = session.scalar(select(func.count()).select_from(IndicatorValue)
@@ -195,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     p = sub.add_parser("init-db", help="oppdater skjemaet (Alembic) og legg inn data i en tom database")
+    p.add_argument("--empty", action="store_true", help="bare skjemaet, uten eksempeldata og ekte data")
     p.set_defaults(func=_cmd_init_db)
     p = sub.add_parser("info", help="vis hvilken database som brukes og hva den inneholder")
     p.set_defaults(func=_cmd_info)
@@ -213,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", required=True, choices=["levekaarssone", "grunnkrets"], help="hvilke soner fila har")
     p.add_argument("--code-field", metavar="FELT", help="feltet med sonens kode (f.eks. grunnkretsnummer)")
     p.add_argument("--name-field", metavar="FELT", help="feltet med sonens navn")
+    p.add_argument("--add-zones", action="store_true",
+                   help="fila er fasiten for sonelista: soner den har og databasen mangler, legges til")
+    p.add_argument("--edition", metavar="UTGAVE", help="grenseutgaven sonene hører til (nøkkel, f.eks. "
+                                                       "levekaarssoner-2023; standard: den nyeste)")
     p.add_argument("--dry-run", action="store_true", help="sjekk fila og vis hva som ville skjedd, uten å lagre")
     p.add_argument("--user", required=True, metavar="BRUKERNAVN",
                    help="administratoren som importerer (står i endringsloggen)")
@@ -221,6 +363,44 @@ def build_parser() -> argparse.ArgumentParser:
                        help="kontroller prikkingen: kan noen regne ut et skjult tall fra det som vises? "
                             "(lineær programmering over alle summer; avslutter med 1 hvis noe lekker)")
     p.set_defaults(func=_cmd_check_suppression)
+    p = sub.add_parser("import", help="importer en datafil: indikatorverdier, investeringer, tilskudd, tiltak, "
+                                      "medvirkning, mål (CSV, Excel .xlsx, JSON-stat) eller en eksport (.zip)")
+    p.add_argument("file", metavar="FIL")
+    p.add_argument("--kind", choices=["indicators", "investments", "grants", "measures", "participation", "targets",
+                                      "zones"], help="hva fila har (standard: gjenkjennes fra kolonnene)")
+    p.add_argument("--sheet", metavar="ARK", help="Excel: arket som skal leses")
+    p.add_argument("--profile", metavar="NAVN", help="importprofil for en bred tabell")
+    p.add_argument("--indicator", metavar="NØKKEL", help="indikatoren tallene i en JSON-stat-fil er")
+    p.add_argument("--level", metavar="NIVÅ", help="nivået stedene er på (kommune, bydel, delområde, "
+                                                   "levekårssone, grunnkrets, område, land)")
+    p.add_argument("--source", metavar="PUBLIKASJON", help="kildens tittel")
+    p.add_argument("--publisher", metavar="UTGIVER")
+    p.add_argument("--licence", metavar="LISENS")
+    p.add_argument("--url", metavar="ADRESSE", help="nettadressen, eller «intern» for kommunens egne tall")
+    p.add_argument("--period", metavar="PERIODE", help="perioden kilden dekker (standard: fra radene)")
+    p.add_argument("--skip-invalid", action="store_true", help="importer de gode radene og vis resten")
+    p.add_argument("--keep-examples", action="store_true",
+                   help="behold eksempeldata for det fila dekker (standard: ekte tall erstatter dem)")
+    p.add_argument("--code-field", metavar="FELT", help="sonegrenser: feltet med sonens kode")
+    p.add_argument("--name-field", metavar="FELT", help="sonegrenser: feltet med sonens navn")
+    p.add_argument("--add-zones", action="store_true", help="sonegrenser: legg til soner fila har og databasen mangler")
+    p.add_argument("--edition", metavar="UTGAVE", help="sonegrenser: grenseutgaven (nøkkel) sonene hører til")
+    p.add_argument("--dry-run", action="store_true", help="sjekk fila og vis hva som ville skjedd, uten å lagre")
+    p.add_argument("--user", required=True, metavar="BRUKERNAVN", help="brukeren som importerer")
+    p.set_defaults(func=_cmd_import)
+    p = sub.add_parser("imports", help="vis importloggen")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=_cmd_imports)
+    p = sub.add_parser("undo-import", help="angre den siste importen av en type (bare administratorer)")
+    p.add_argument("import_id", type=int, metavar="NR")
+    p.add_argument("--user", required=True, metavar="BRUKERNAVN")
+    p.set_defaults(func=_cmd_undo_import)
+    p = sub.add_parser("export", help="skriv alt til en zip: én CSV per type, GeoJSON per sonenivå, "
+                                      "importprofilene og en README med kilder og lisenser")
+    p.add_argument("file", metavar="FIL.zip")
+    p.add_argument("--omrade", action="append", metavar="OMRÅDE", help="bare disse områdene (kan gjentas)")
+    p.add_argument("--user", metavar="BRUKERNAVN", help="en administrator får med prikkede tall (merket)")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 

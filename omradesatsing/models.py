@@ -219,6 +219,67 @@ class IndicatorValue(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     note: Mapped[str | None] = mapped_column(Text)
     protection: Mapped[str | None] = mapped_column(String(12))
+    # When an import last changed this figure after it was stored (the old one is in the revisions).
+    revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IndicatorValueRevision(Base):
+    """A figure as it was before an import changed it (a revised series keeps its history)."""
+
+    __tablename__ = "indicator_value_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("indicator_value.id", ondelete="CASCADE"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_log.id", ondelete="SET NULL"))
+    revised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    value: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(String(60))
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean)
+    illustrative: Mapped[bool] = mapped_column(Boolean)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportLog(Base):
+    """One import of a data file (``omradesatsing.importers.run``): who, when, which file (name and
+    SHA-256), what kind, the counts and the source; ``undo`` holds what restores the store as it was
+    (rows added, and rows changed or removed as they were), until ``undone_at``."""
+
+    __tablename__ = "import_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(120))
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    file_format: Mapped[str] = mapped_column(String(20))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    refused: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[int] = mapped_column(Integer)  # example rows the real ones replaced
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    undo: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ImportProfile(Base):
+    """A saved mapping of a wide table's columns (which column is the zone, which are which indicator
+    and year), so next year's file with the same layout goes in with one choice."""
+
+    __tablename__ = "import_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ZonePart(Base):

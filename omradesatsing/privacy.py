@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high", "note")  # a note can quote the figure
+# A note can quote the figure; a revised figure's previous value is a figure too.
+HIDDEN_COLUMNS = ("value", "value_text", "numerator", "denominator", "ci_low", "ci_high", "note", "previous_value")
 
 
 def _hide(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

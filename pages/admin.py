@@ -1,6 +1,7 @@
-"""Admin: behind the login gate in app.py (editor or admin). Editors see where to edit and what
-the store holds; admins also manage users (role, areas, login), import official zone boundaries
-(components/zone_import.py) and read the audit log. The core (omradesatsing.users, .importers)
+"""Admin: behind the login gate in app.py (editor or admin). Editors see where to edit, import data
+for their areas (components/data_import.py) and see what the store holds; admins also manage users
+(role, areas, login), import official zone boundaries (components/zone_import.py), undo imports and
+read the audit log. The core (omradesatsing.users, .importers)
 checks the admin role again on every call."""
 
 import json
@@ -8,7 +9,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import forms, shell, ui, zone_import
+from components import data_import, forms, shell, ui, zone_import
 from components.data import current_engine, q
 from components.i18n import lang, t
 from omradesatsing import auth, formatting as fmt, read, users
@@ -93,6 +94,9 @@ if has_role(who, "admin"):
     })
     st.dataframe(audit, hide_index=True, width="stretch")
     ui.download_buttons(audit, "endringslogg", key="audit_dl")
+
+if has_role(who, "editor"):
+    data_import.render(current_engine(), who)
 
 st.header(t("admin.store_heading"))
 summary = q(read.about.store_summary)

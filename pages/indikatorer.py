@@ -65,6 +65,13 @@ def indicator_part() -> None:
                           str(first) if first == last else f"{first}–{last}",
                           bool(drawn["illustrative"].any() or targets["illustrative"].any()))
         # What the source says about a figure (an age band or income definition not given) stands by it.
+        revised = drawn[drawn["revised_at"].notna()]
+        if not revised.empty:  # a figure an import changed says so beside the chart, with the old figure
+            st.caption(" ".join(t("indicators.revised_line", series=ui.plain(r.series), period=ui.plain(r.period),
+                                  date=fmt.date(r.revised_at, lang()),
+                                  before=iv.value_text(r.previous_value, unit, decimals)
+                                  if r.previous_value is not None and not pd.isna(r.previous_value) else "–")
+                                for r in revised.itertuples()))
         noted = drawn[drawn["note"].notna()].drop_duplicates(["series", "period", "note"])
         if not noted.empty:
             st.caption(t("indicators.caveats", notes="; ".join(
@@ -129,18 +136,21 @@ def indicator_part() -> None:
     st.subheader(t("indicators.table_heading"))
     table = rows.sort_values(["scope", "series", "year"])[
         ["series", "period", "value", "value_text", "ci_low", "ci_high", "suppressed", "illustrative", "note",
-         "source_title", "source_url", "licence"]
+         "revised_at", "previous_value", "source_title", "source_url", "licence"]
     ].copy()
     table["value"] = [iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
                       for r in table.itertuples()]
+    table["revised_at"] = [fmt.date(d, lang()) if d is not None and not pd.isna(d) else "" for d in table["revised_at"]]
+    table["previous_value"] = [iv.value_text(v, unit, decimals) if v is not None and not pd.isna(v) else ""
+                               for v in table["previous_value"]]
     for col in ("ci_low", "ci_high"):
         table[col] = [fmt.number(v, decimals, lang()) for v in table[col]]
     table["suppressed"] = table["suppressed"].map(ui.yes_no)
     table["illustrative"] = table["illustrative"].map(ui.yes_no)
     table = table.drop(columns=["value_text"])
     table.columns = [t("cols.series"), t("cols.period"), t("cols.value"), t("cols.ci_low"), t("cols.ci_high"),
-                     t("cols.suppressed"), t("cols.illustrative"), t("cols.note"), t("cols.source"),
-                     t("cols.source_url"), t("cols.licence")]
+                     t("cols.suppressed"), t("cols.illustrative"), t("cols.note"), t("cols.revised"),
+                     t("cols.previous_value"), t("cols.source"), t("cols.source_url"), t("cols.licence")]
     st.dataframe(table, hide_index=True, width="stretch")
     if hidden:
         st.caption(t("indicators.suppressed_legend"))

@@ -182,8 +182,11 @@ with right:
 # Say how the areas are drawn: by their delområde stand-ins, or (after a zone-file import) by their own
 # levekårssoner.
 approximate = any(f["properties"].get("note") for f in q(read.places.area_features)["features"])
+editions = q(read.places.editions, level)
 st.caption(f":material/info: {t('map.approximation' if approximate else 'map.areas_from_zones')} "
-           f"{t('map.geometry_source')}")
+           f"{t('map.geometry_source')}"
+           + (" " + t("map.edition", level=t(f"map.level_{level}").lower(), editions=ui.plain(", ".join(editions)))
+              if editions else ""))
 
 st.subheader(t("map.table_heading", indicator=name, year=year))
 out = table.sort_values("value", ascending=data["higher_is_better"], na_position="last")  # least favourable first

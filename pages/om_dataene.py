@@ -24,6 +24,15 @@ st.markdown(t("about.geometry_text"))
 st.header(t("about.suppression_heading"))
 st.markdown(t("about.suppression_text", n=settings().suppression_threshold, m=settings().margin))
 
+st.header(t("about.imports_heading"))
+imported = q(read.about.imports)
+if imported.empty:
+    st.markdown(t("about.imports_none"))
+else:
+    st.markdown(t("about.imports_text"))
+    shown_imports = about.imports_table(imported, lang())
+    st.table(shown_imports, hide_index=True)
+
 st.header(t("about.sources_heading"))
 shown, table = about.sources_table(lang())
 st.table(shown, hide_index=True)  # a reference list: an HTML table, so its text can be searched and read

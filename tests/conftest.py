@@ -195,3 +195,54 @@ def threshold(seeded_store, monkeypatch):
     with db.session_scope(engine) as session:
         suppression.ensure_current(session, before)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _seeded_templates(tmp_path_factory):
+    """A seeded SQLite file and, lazily, a seeded PostgreSQL template database, copied per test by
+    ``writable_store`` (a copy takes milliseconds; seeding takes seconds)."""
+    from omradesatsing.cli import init_db
+
+    path = tmp_path_factory.mktemp("seed-template") / "store.db"
+    init_db(f"sqlite:///{path}")
+    return {"sqlite": path}
+
+
+@pytest.fixture(params=BACKENDS)
+def writable_store(request, tmp_path, _seeded_templates):
+    """A seeded store of its own per test (SQLite and PostgreSQL), to write to."""
+    if request.param == "sqlite":
+        target = tmp_path / "store.db"
+        shutil.copyfile(_seeded_templates["sqlite"], target)
+        return f"sqlite:///{target}"
+    server = request.getfixturevalue("pg_server")
+    if "postgresql" not in _seeded_templates:
+        from omradesatsing.cli import init_db
+
+        name = f"seed_{uuid.uuid4().hex[:8]}"
+        url = server.create_database(name)
+        init_db(url)
+        _seeded_templates["postgresql"] = name
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_seeded_templates["postgresql"]}"')
+    return server.url(name)
+
+
+def dump_store(url: str) -> list:
+    """Every row of every table, sorted: equal dumps mean the store is as it was."""
+    from sqlalchemy import create_engine, select
+
+    from omradesatsing.models import Base
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            out = []
+            for table in Base.metadata.sorted_tables:
+                rows = [tuple(r) for r in conn.execute(select(table))]
+                out.append((table.name, sorted(rows, key=repr)))
+            return out
+    finally:
+        engine.dispose()

@@ -49,7 +49,7 @@ from sqlalchemy import Engine, select
 from omradesatsing import config, db, geo, suppression
 from omradesatsing.auth import current_actor
 from omradesatsing.commands import Problem, ValidationError
-from omradesatsing.models import AuditEntry, Source, Zone, utcnow
+from omradesatsing.models import AuditEntry, BoundaryVersion, Source, Zone, utcnow
 from omradesatsing.names import slugify
 from omradesatsing.permissions import Actor, require_role
 from omradesatsing.vocabulary import IMPORT_LEVELS
@@ -116,6 +116,14 @@ class Unmatched:
     reason: str  # Norwegian: why it matched no zone
 
 
+@dataclass(frozen=True)
+class AddedZone:
+    code: str
+    name: str
+    parent: str | None  # the delområde its inside point lies in
+    features: int  # how many of the file's features make it
+
+
 @dataclass
 class ImportSummary:
     file_name: str
@@ -134,6 +142,9 @@ class ImportSummary:
     unmatched: list[Unmatched] = field(default_factory=list)
     zones_without_geometry: list[str] = field(default_factory=list)  # names, after the import
     dry_run: bool = False
+    zones_added: list[AddedZone] = field(default_factory=list)  # zones the file has and the store lacked
+    zones_not_in_file: list[str] = field(default_factory=list)  # zones the store has and the file lacks
+    edition: str = ""  # the boundary version (edition) the zones belong to
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -665,13 +676,49 @@ def _join_and_simplify(matched: dict[int, list], file_name: str) -> dict[int, ob
     return dict(zip(zone_ids, simple, strict=True))
 
 
+def _edition(session, level: str, key: str | None) -> BoundaryVersion | None:
+    """The boundary version a file's zones belong to: the one named, else the newest with zones at
+    the level, else the newest of that level."""
+    if key:
+        found = session.scalar(select(BoundaryVersion).where(BoundaryVersion.key == key))
+        if found is None:
+            keys = ", ".join(session.scalars(select(BoundaryVersion.key).order_by(BoundaryVersion.key)))
+            raise _fail(f"Grenseutgaven «{key}» finnes ikke (utgavene er: {keys}).", "utgave")
+        return found
+    with_zones = select(Zone.boundary_version_id).where(Zone.level == level)
+    newest = (BoundaryVersion.valid_from.desc().nulls_last(), BoundaryVersion.id.desc())
+    return (session.scalar(select(BoundaryVersion).where(BoundaryVersion.id.in_(with_zones)).order_by(*newest).limit(1))
+            or session.scalar(select(BoundaryVersion).where(BoundaryVersion.level == level)
+                              .order_by(*newest).limit(1)))
+
+
+def _to_add(unmatched: list[Unmatched], rows) -> tuple[dict[str, list], list[Unmatched]]:
+    """The features no zone matched, grouped into the zones they would add (by code, else name);
+    a feature with neither, or whose name several zones have, stays unmatched."""
+    by_number = {r[0]: r for r in rows}
+    groups: dict[str, list] = {}
+    left = []
+    for u in unmatched:
+        if u.reason.startswith("ingen sone") and (u.code or u.name):
+            groups.setdefault(slugify(u.code or u.name), []).append(by_number[u.number])
+        else:
+            left.append(u)
+    return groups, left
+
+
 def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, level: str,
                  code_field: str | None = None, name_field: str | None = None,
                  dry_run: bool = False, progress: Progress | None = None,
-                 settings: config.Settings | None = None) -> ImportSummary:
+                 settings: config.Settings | None = None, add_missing: bool = False,
+                 edition: str | None = None) -> ImportSummary:
     """Give the zones at ``level`` their boundaries from a zone file (see the module's docstring).
     Zones that get their delområde as parent change the store's sums, so the suppression pattern is
     computed again in the same transaction (under ``settings``, default: the environment's).
+
+    ``add_missing``: the file is the authority for the zone list: a feature that matches no zone adds
+    one (code and name from the file, its delområde from the polygon) to ``edition`` (a boundary
+    version's key; default the newest with zones at the level), and only that edition's zones are
+    matched.
 
     Only admins (``PermissionDenied`` otherwise, before the file is read). Raises
     ``ZoneFileError`` for a file that cannot be imported; nothing is written then, nor with
@@ -700,22 +747,41 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
     with db.session_scope(engine) as session:
         actor = current_actor(session, actor)  # an admin demoted or closed since signing in may not import
         require_role(actor, "admin")
-        zones = list(session.scalars(select(Zone).where(Zone.level == level).order_by(Zone.code)))
-        if not zones:
+        version = _edition(session, level, edition) if (add_missing or edition) else None
+        query = select(Zone).where(Zone.level == level).order_by(Zone.code)
+        if version is not None:
+            query = query.where(Zone.boundary_version_id == version.id)
+        zones = list(session.scalars(query))
+        if not zones and not (add_missing and version is not None):
             raise _fail(f"Databasen har ingen soner på nivået {LEVEL_WORDS[level][0]} å gi grenser.", "nivå")
         matched, unmatched = _match(rows, zones)
-        if not matched:
+        new_groups: dict[str, list] = {}
+        if add_missing and version is not None:
+            new_groups, unmatched = _to_add(unmatched, rows)
+        if not matched and not new_groups:
             raise _fail(f"{file_name}: ingen av de {len(rows)} objektene passer med en {LEVEL_WORDS[level][0]} "
                         f"i databasen (sammenlignet med {'koden' if code_field else 'navnet'}). Er nivået og "
                         "feltene riktige?", code_field or name_field or "felt")
         by_id = {z.id: z for z in zones}
         _progress(progress, 0.55, f"Slår sammen og forenkler grensene for {len(matched)} soner …")
-        simplified = _join_and_simplify(matched, file_name)
+        simplified = _join_and_simplify({**matched, **new_groups}, file_name)
         delomraader = [(z, shape(z.geometry)) for z in session.scalars(
             select(Zone).where(Zone.level == "delomraade", Zone.geometry.is_not(None)))]
         _progress(progress, 0.85, "Finner delområdene sonene ligger i …")
         replaced = parents_set = 0
         new_geometry: dict[int, dict] = {}
+        added: list[AddedZone] = []
+        for key, hits in new_groups.items():
+            geom = simplified.pop(key)
+            parent = _delomraade_for(geom.representative_point(), delomraader)
+            code, name = hits[0][1], hits[0][2]
+            added.append(AddedZone(code=(code or slugify(name))[:80], name=(name or code)[:200],
+                                   parent=parent.name if parent is not None else None, features=len(hits)))
+            if not dry_run:
+                session.add(Zone(level=level, code=(code or slugify(name))[:80], name=(name or code)[:200],
+                                 boundary_version_id=version.id, parent_id=parent.id if parent else None,
+                                 geometry=json.loads(shapely.to_geojson(geom)),
+                                 note=f"Lagt til fra sonefila «{file_name}» {utcnow():%d.%m.%Y}."))
         for zone_id, geom in simplified.items():
             zone = by_id[zone_id]
             new_geometry[zone.id] = json.loads(shapely.to_geojson(geom))  # as mapping(), twice as fast
@@ -731,8 +797,11 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
             file_name=file_name, file_type=file_type, level=level, crs=crs, crs_assumed=assumed,
             features=len(rows), matched_features=sum(len(v) for v in matched.values()),
             zones_updated=len(new_geometry), zones_replaced=replaced, zones_at_level=len(zones),
-            parents_set=parents_set, merged=sum(len(v) - 1 for v in matched.values()), repaired=repaired,
-            unmatched=unmatched, zones_without_geometry=without, dry_run=dry_run)
+            parents_set=parents_set, merged=sum(len(v) - 1 for v in (*matched.values(), *new_groups.values())),
+            repaired=repaired,
+            unmatched=unmatched, zones_without_geometry=without, dry_run=dry_run, zones_added=added,
+            zones_not_in_file=sorted(z.name for z in zones if z.id not in matched),
+            edition=version.name if version is not None else "")
         if dry_run:
             session.rollback()
             _progress(progress, 1.0, "Forhåndsvisningen er klar.")
@@ -750,7 +819,9 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
                     "zones_updated": summary.zones_updated, "zones_replaced": replaced,
                     "parents_set": parents_set, "repaired": repaired[:50],
                     "unmatched": [u.name or u.code for u in unmatched][:50],
-                    "zones_without_geometry": len(without)}))
+                    "zones_without_geometry": len(without),
+                    "zones_added": [f"{z.code} {z.name}" for z in added][:100],
+                    "edition": summary.edition}))
     _progress(progress, 1.0, "Ferdig.")
     return summary
 
@@ -773,5 +844,5 @@ def _record_source(session, actor: Actor, summary: ImportSummary) -> None:
                      f"{summary.zones_at_level} {plural} fikk grenser.")
 
 
-__all__ = ["LEVELS", "MAX_FEATURES", "MAX_FILE_BYTES", "MAX_FILE_MB", "MAX_VERTICES", "FileInfo", "ImportSummary",
+__all__ = ["AddedZone", "LEVELS", "MAX_FEATURES", "MAX_FILE_BYTES", "MAX_FILE_MB", "MAX_VERTICES", "FileInfo", "ImportSummary",
            "Progress", "Unmatched", "ZoneFileError", "import_zones", "inspect_file", "unexpected_error"]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import func, select
 
-from omradesatsing.models import Area, Grant, Indicator, IndicatorValue, Investment, Measure, Source, Zone
+from omradesatsing.models import (
+    Area,
+    Grant,
+    ImportLog,
+    Indicator,
+    IndicatorValue,
+    Investment,
+    Measure,
+    Source,
+    Zone,
+)
 from omradesatsing.read.store import Store, frame
 
 
@@ -41,4 +51,14 @@ def store_summary(store: Store) -> dict[str, int]:
             "grants_illustrative": count(Grant, Grant.illustrative.is_(True)),
             "sources": count(Source),
         }
+
+
+def imports(store: Store) -> pd.DataFrame:
+    """Every import of a data file, newest first, with its source (Om dataene lists them)."""
+    stmt = (select(ImportLog.id, ImportLog.at, ImportLog.kind, ImportLog.file_name, ImportLog.rows, ImportLog.added,
+                   ImportLog.changed, ImportLog.removed, ImportLog.undone_at, Source.title.label("source_title"),
+                   Source.publisher, Source.licence, Source.url, Source.period)
+            .outerjoin(Source, Source.id == ImportLog.source_id)
+            .order_by(ImportLog.id.desc()))
+    return frame(store, stmt)
 

@@ -15,9 +15,11 @@ from omradesatsing.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    IndicatorValueRevision,
     Measure,
     MeasureArea,
     MeasureIndicator,
+    ProtectionRun,
     Source,
     Zone,
 )
@@ -49,7 +51,26 @@ ParentZone = aliased(Zone)
 
 VALUE_COLUMNS = ("indicator", "unit", "scope", "area_slug", "area_name", "zone_level", "zone_code", "zone_name",
                  "parent_code", "year", "period", "value", "value_text", "numerator", "denominator", "ci_low",
-                 "ci_high", "suppressed", "illustrative", "source_title", "source_url", "licence", "note")
+                 "ci_high", "suppressed", "illustrative", "source_title", "source_url", "licence", "note",
+                 "revised_at", "previous_value")
+
+
+def _revisions(store: Store, df: pd.DataFrame) -> pd.Series:
+    """For revised values (an import changed a stored figure), the figure before the latest change;
+    shown only where its own counts were not small under the threshold the store was protected with."""
+    revised = df["revised_at"].notna()
+    if not revised.any():
+        return pd.Series([None] * len(df), index=df.index, dtype=object)
+    rev = IndicatorValueRevision
+    old = frame(store, select(rev.value_id, rev.value, rev.numerator, rev.denominator)
+                .where(rev.value_id.in_([int(i) for i in df.loc[revised, "value_id"]])).order_by(rev.id))
+    old = old.drop_duplicates("value_id", keep="last").set_index("value_id")
+    threshold = frame(store, select(ProtectionRun.threshold).order_by(ProtectionRun.id.desc()).limit(1))
+    t = int(threshold.iloc[0, 0]) if not threshold.empty else 0
+    n, d = old["numerator"], old["denominator"]
+    small = (n.notna() & (n < t)) | (d.notna() & (d < t)) | (n.notna() & d.notna() & ((d - n) < t))
+    shown = old["value"].where(~small)
+    return df["value_id"].map(shown).astype(object).where(revised, None)
 
 
 def _lookup(store: Store, *columns) -> pd.DataFrame:
@@ -78,7 +99,8 @@ def indicator_values(
                ParentZone.code.label("parent_code"), IndicatorValue.year, IndicatorValue.period,
                IndicatorValue.value, IndicatorValue.value_text, IndicatorValue.numerator, IndicatorValue.denominator,
                IndicatorValue.ci_low, IndicatorValue.ci_high, IndicatorValue.illustrative, IndicatorValue.note,
-               IndicatorValue.protection)  # not ``suppressed``: a source's suppression is in the protection
+               IndicatorValue.protection,  # not ``suppressed``: a source's suppression is in the protection
+               IndicatorValue.id.label("value_id"), IndicatorValue.revised_at)
         .outerjoin(Zone, Zone.id == IndicatorValue.zone_id)
         .outerjoin(ParentZone, ParentZone.id == Zone.parent_id)
         .where(IndicatorValue.scope.in_(scopes))
@@ -103,6 +125,7 @@ def indicator_values(
     ars["area_id"] = ars["area_id"].astype("Int64")
     df = (raw.merge(inds, on="indicator_id", how="left").merge(srcs, on="source_id", how="left")
           .merge(ars, on="area_id", how="left"))
+    df["previous_value"] = _revisions(store, df)
     stored = [c for c in VALUE_COLUMNS if c != "suppressed"]
     return privacy.hide(df[[*stored, "protection"]])[list(VALUE_COLUMNS)]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from omradesatsing import geo
-from omradesatsing.models import Area, AreaZone, Source, Zone
+from omradesatsing.models import Area, AreaZone, BoundaryVersion, Source, Zone
 from omradesatsing.read.store import Store, frame
 
 
@@ -127,4 +127,16 @@ def zone_areas(store: Store, level: str) -> pd.DataFrame:
     up = frame(store, base.add_columns(parent.code.label("zone_code"))
                 .join(parent, parent.id == Zone.parent_id).where(parent.level == level))
     return pd.concat([direct, up], ignore_index=True).drop_duplicates(["zone_code", "slug"])
+
+
+def editions(store: Store, level: str) -> list[str]:
+    """The boundary editions (``BoundaryVersion``) the zones at ``level`` belong to, newest first: a
+    figure for a zone belongs to its zone's edition (levekårssoner 2016 and 2023 differ)."""
+    stmt = (select(BoundaryVersion.name).join(Zone, Zone.boundary_version_id == BoundaryVersion.id)
+            .where(Zone.level == level).distinct()
+            .order_by(BoundaryVersion.name.desc()))
+    if level == "kommune":
+        stmt = stmt.where(Zone.code == "4601")
+    with store.engine.connect() as conn:
+        return list(conn.scalars(stmt))
 

@@ -463,3 +463,24 @@ def test_cli_import_zones_dry_run_then_import_as_admin_only(store, db_url, tmp_p
     err = capsys.readouterr().err
     assert "soner.csv: filtypen «.csv» kan ikke importeres" in err and "Ingenting er endret" in err
     assert "Traceback" not in err
+
+
+def test_the_official_file_adds_the_zones_the_store_lacks_to_the_newest_edition(store):
+    """The zone file is the authority for the zone list: with ``add_missing`` a feature no zone matches
+    becomes a new zone (code and name from the file, its delområde from the polygon) in the edition the
+    level's zones are in; the preview says so and writes nothing."""
+    data = _geojson_bytes(_lks_file())
+    before = _snapshot(store)
+    preview = importers.import_zones(store, ADMIN, data, "soner.geojson", level="levekaarssone", name_field="navn",
+                                     code_field=None, add_missing=True, dry_run=True)
+    assert [(z.name, z.parent) for z in preview.zones_added] == [("Fantasia", "Fana")]
+    assert preview.unmatched == [] and "Olsvik" in preview.zones_not_in_file
+    assert _snapshot(store) == before
+    done = importers.import_zones(store, ADMIN, data, "soner.geojson", level="levekaarssone", name_field="navn",
+                                  add_missing=True)
+    assert done.edition == preview.edition and done.zones_added == preview.zones_added
+    new = _zone(store, "fantasia")
+    assert new.name == "Fantasia" and new.geometry is not None and new.parent_id is not None
+    with store.connect() as conn:
+        edition = conn.execute(select(Zone.boundary_version_id).where(Zone.code == "loddefjord")).scalar()
+    assert new.boundary_version_id == edition
