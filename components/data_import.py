@@ -11,14 +11,12 @@ messages (file, row, column); nothing is stored then.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from components import data, forms, ui
+from components import data, file_work, forms, ui
 from components.i18n import lang, t, tr
 from omradesatsing import formatting as fmt, read
 from omradesatsing.importers import run, tables
@@ -31,10 +29,9 @@ WIDE = "wide"
 CACHE_KEY = "data_import_cache"
 GENERATION_KEY = "data_import_generation"
 SOURCE_FIELDS = ("title", "publisher", "licence", "url")
+CHANGE_CODES = {"ny": "new", "endret": "changed", "uendret": "unchanged", "fjernes (eksempel)": "removed"}
 TEMPLATE_FILES = {"indicators": "indikatorverdier", "investments": "investeringer", "grants": "tilskudd",
                   "measures": "tiltak", "participation": "medvirkning", "targets": "maal"}
-
-log = logging.getLogger(__name__)
 
 
 def upload_limit_mb() -> int:
@@ -42,33 +39,13 @@ def upload_limit_mb() -> int:
 
 
 def _run(compute):
-    """``compute(progress)`` with a progress bar, or the ``ValidationError`` it raised; an error the
-    core did not foresee is logged and shown as one Norwegian line (never a traceback)."""
-    bar = st.empty()
-
-    def progress(done: float, text: str) -> None:
-        bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(text))
-
-    try:
-        return compute(progress)
-    except (PermissionDenied, SQLAlchemyError):
-        raise
-    except run.ValidationError as exc:
-        return exc
-    except Exception:  # a strange file must not end in a traceback
-        log.exception("Data import failed unexpectedly")
-        return run.refuse(t("data_import.unexpected"))
-    finally:
-        bar.empty()
+    """``compute(progress)`` with the core's progress, or the ``ValidationError`` it raised (see
+    ``file_work.run``); an unforeseen error is one Norwegian line, never a traceback."""
+    return file_work.run(compute, run.ValidationError, lambda: run.refuse(t("data_import.unexpected")), "Data import")
 
 
 def _cached(signature: tuple, compute):
-    cache = st.session_state.setdefault(CACHE_KEY, {})
-    if signature not in cache:
-        if len(cache) > 8:
-            cache.clear()
-        cache[signature] = _run(compute)
-    return cache[signature]
+    return file_work.cached(CACHE_KEY, signature, lambda: _run(compute))
 
 
 def _error(exc: Exception) -> None:
@@ -117,7 +94,13 @@ def _preview(report: run.ImportReport) -> None:
         st.warning(t("data_import.problems_heading", n=report.refused) + "\n\n" + "\n".join(
             f"- {ui.plain(p.message)}" for p in report.problems[:30]), icon=":material/warning:")
     if report.preview is not None and len(report.preview):
-        shown = report.preview.rename(columns=lambda c: t(f"data_import.col_{c}"))
+        shown = report.preview.copy()
+        shown["endring"] = shown["endring"].map(lambda w: t(f"data_import.change_{CHANGE_CODES.get(w, 'changed')}"))
+        if "indikator" in shown:  # the indicator's name in the page's language, not its key
+            known = data.q(read.indicators.indicators)
+            names = dict(zip(known["key"], known[f"name_{lang()}"], strict=True))
+            shown["indikator"] = shown["indikator"].map(lambda k: names.get(k, k))
+        shown = shown.rename(columns=lambda c: t(f"data_import.col_{c}"))
         st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 320))
 
 
@@ -251,6 +234,23 @@ def render(engine, who: Actor) -> None:
     if upload is not None:
         _file(engine, who, upload, generation)
     _log(engine, who)
+    if has_role(who, "admin"):
+        _export(engine, who)
+
+
+def _export(engine, who: Actor) -> None:
+    """Everything out as a zip (admins: suppressed values included and marked)."""
+    from omradesatsing.importers import export
+
+    st.subheader(t("data_import.export_heading"))
+    st.markdown(t("data_import.export_intro"))
+    if st.button(t("data_import.export_button"), icon=":material/archive:", key="export_button"):
+        with st.spinner(t("data_import.export_working")):
+            st.session_state["export_zip"] = export.export_zip(engine, who)[0]
+    made = st.session_state.get("export_zip")
+    if made:
+        st.download_button(t("data_import.export_download"), made, file_name="omradesatsing-eksport.zip",
+                           mime="application/zip", icon=":material/download:", key="export_download")
 
 
 def _file(engine, who: Actor, upload, generation: int) -> None:

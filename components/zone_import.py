@@ -10,13 +10,10 @@ file), never as the app's generic «Noe gikk galt». Long work shows the core's 
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from components import data, forms, ui
+from components import data, file_work, forms, ui
 from components.i18n import t
 from omradesatsing.importers import zones as importers
 from omradesatsing.permissions import Actor, PermissionDenied
@@ -28,8 +25,6 @@ TYPES = ["geojson", "json", "zip"]
 NO_FIELD = ""
 NAME_HINTS = ("navn", "name")
 CODE_HINTS = ("kode", "code", "nummer", "nr", "id")
-
-log = logging.getLogger(__name__)
 
 
 def upload_limit_mb() -> int:
@@ -48,37 +43,15 @@ def _guess(fields: list[str], hints: tuple[str, ...], skip: str = NO_FIELD) -> s
 
 
 def _run(compute, file_name: str):
-    """``compute(progress)`` with a progress bar fed by the core, or the ``ZoneFileError`` it
-    raised; anything else it raised becomes the core's message for an unexpected error (naming
-    the file), and the traceback goes to the log. ``PermissionDenied`` and the store's errors
-    (the database is down or read-only: app.py says so) are not the file's fault and pass on."""
-    bar = st.empty()
-
-    def progress(done: float, text: str) -> None:
-        bar.progress(min(max(done, 0.0), 1.0), text=ui.plain(text))
-
-    try:
-        return compute(progress)
-    except (PermissionDenied, SQLAlchemyError):
-        raise
-    except importers.ZoneFileError as exc:
-        return exc
-    except Exception:  # a strange file must not end in «Noe gikk galt» or a traceback
-        log.exception("Zone import of %s failed unexpectedly", file_name)
-        return importers.unexpected_error(file_name)
-    finally:
-        bar.empty()
+    """``compute(progress)`` with the core's progress, or the ``ZoneFileError`` it raised (see
+    ``file_work.run``); an unforeseen error is the core's message for it, naming the file."""
+    return file_work.run(compute, importers.ZoneFileError, lambda: importers.unexpected_error(file_name),
+                         f"Zone import of {file_name}")
 
 
 def _cached(signature: tuple, compute, file_name: str):
-    """The result of ``compute(progress)`` for this file and these choices (see ``_run``),
-    computed once per session (a preview of a large file is not read again on every rerun)."""
-    cache = st.session_state.setdefault(CACHE_KEY, {})
-    if signature not in cache:
-        if len(cache) > 8:
-            cache.clear()
-        cache[signature] = _run(compute, file_name)
-    return cache[signature]
+    """The result of ``compute(progress)`` for this file and these choices, once per session."""
+    return file_work.cached(CACHE_KEY, signature, lambda: _run(compute, file_name))
 
 
 def _error(exc: Exception) -> None:

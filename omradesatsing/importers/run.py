@@ -358,8 +358,8 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
                          f"{', '.join('«' + str(h) + '»' for h in raw.frame.columns)}; malen har "
                          f"{', '.join('«' + c.header + '»' for c in module.COLUMNS)}.", "kolonner")
         info = _clean_source(source or SourceInfo())
-        if info.period is None and getattr(raw, "period_text", None):
-            info = dataclasses.replace(info, period=raw.period_text)
+        if info.period is None:  # the period the figures cover, from the rows
+            info = dataclasses.replace(info, period=getattr(raw, "period_text", None) or _period_of(typed))
         ctx = Context(session=session, actor=actor, kind=kind, level=level, indicator=indicator,
                       replace_examples=replace_examples, is_admin=has_role(actor, "admin"))
         ctx.source_id = _existing_source(session, info) if not info.problems() else None
@@ -382,7 +382,9 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
         if dry_run or report.writes == 0:
             return report
         _progress(progress, 0.6, f"Lagrer {_n(report.writes)} rader …")
-        source_id = _write_source(session, info) if writes_real else None
+        uses_given = writes_real or (ctx.source_id is not None and any(
+            len(f) and "source_id" in f and (f["source_id"] == ctx.source_id).any() for f in (plan.inserts, plan.updates)))
+        source_id = _write_source(session, info) if uses_given else None
         entry = ImportLog(username=actor.username, file_name=file_name[:300], sha256=report.sha256, kind=kind,
                           file_format=raw.format, rows=report.rows, added=report.added, changed=report.changed,
                           unchanged=report.unchanged, refused=report.refused, removed=report.removed,
@@ -411,6 +413,25 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
                                        "source_id": source_id}))
         report.import_id = entry.id
     return report
+
+
+def _period_of(typed: cols.Typed) -> str | None:
+    """«2015–2024» from the years the file's rows give (periods, years, start years, dates)."""
+    years: list[int] = []
+    for key in ("period", "year", "start_year", "end_year", "target_year", "date", "start_date"):
+        if key not in typed.present:
+            continue
+        for v in typed.values[key].dropna().unique():
+            if isinstance(v, tuple):
+                years.extend(int(y) for y in re.findall(r"\d{4}", v[0]))
+            elif hasattr(v, "year"):
+                years.append(int(v.year))
+            elif isinstance(v, (int, float, np.integer, np.floating)) and not np.isnan(v):
+                years.append(int(v))
+    if not years:
+        return None
+    first, last = min(years), max(years)
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _writes_real(plan: Plan) -> bool:

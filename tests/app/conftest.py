@@ -28,6 +28,23 @@ def _store(seeded_sqlite_url, monkeypatch):
     reset_app()
 
 
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """A copy of the seeded store for a test that writes (an import), as the engine the app uses."""
+    import os
+    import shutil
+
+    from omradesatsing import db
+
+    store = tmp_path / "store.db"
+    shutil.copy(os.environ["DATABASE_URL"].removeprefix("sqlite:///"), store)
+    url = f"sqlite:///{store}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()
+
+
 def reset_app() -> None:
     """Forget the app's settings, store and cached reads, as a restart would."""
     data.reset()

@@ -9,12 +9,11 @@ enforced by the frontend and the server): those are covered in Chromium (tests/e
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from sqlalchemy import func, select
 
-from omradesatsing import db, read
+from omradesatsing import read
 from omradesatsing.models import AuditEntry, Zone
 from omradesatsing.permissions import Actor
 from omradesatsing.read import Store
@@ -25,19 +24,6 @@ pytestmark = pytest.mark.app
 
 ADMIN = Actor("ola", "admin", "Ola Admin")
 EDITOR = Actor("kari", "editor", "Kari Nordmann", frozenset({"olsvik"}))
-
-
-@pytest.fixture
-def own_store(tmp_path, monkeypatch):
-    import os
-
-    store = tmp_path / "store.db"
-    shutil.copy(os.environ["DATABASE_URL"].removeprefix("sqlite:///"), store)
-    url = f"sqlite:///{store}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = db.make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def audit_count(engine) -> int:

@@ -10,14 +10,12 @@ import pytest
 
 from omradesatsing.importers import zones as importers
 from omradesatsing.permissions import Actor
-from tests.app import test_zone_import
 from tests.app.conftest import open_page, ui
 from tests.app.test_zone_import import _has_button, audit_count
 from tests.zonefiles import levekaarssoner_geojson
 
 pytestmark = pytest.mark.app
 
-own_store = test_zone_import.own_store  # the fixture: a copy of the seeded store
 ADMIN = Actor("ola", "admin", "Ola Admin")
 
 

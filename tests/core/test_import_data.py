@@ -296,3 +296,133 @@ def test_a_period_in_words_with_its_year_and_a_value_given_as_text(writable_stor
                         source=SOURCE)
     assert "u.csv, rad 2, kolonnen «periode»" in str(caught.value)
     engine.dispose()
+
+
+# --- random malformed input through the whole importer -------------------------------------------
+
+from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st  # noqa: E402
+
+CELL = st.one_of(st.sampled_from(["", "..", ":", ".", "-", "3,8", "1 105", "1.234,5", "-4", "1e3", "abc", "2019_2021",
+                                  "2023–2019", "Loddefjord", "4601", "46011900", "levekårssone", "område", "ja",
+                                  "nei", "unemployment", "Registrert arbeidsledighet", "\u00a0", ";", '"']),
+                 st.text(max_size=12))
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=9), min_size=1, max_size=6),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+def test_random_rows_are_imported_or_refused_cleanly_and_a_refusal_writes_nothing(store_for_properties, rows,
+                                                                                    encoding):
+    url, engine, clean = store_for_properties
+    header = "indikator;nivå;sted;periode;verdi;teller;nevner;prikket;eksempeldata"
+    text_ = "\r\n".join([header, *(";".join(r) for r in rows)]) + "\r\n"
+    try:
+        data = text_.encode(encoding)
+    except UnicodeEncodeError:
+        data = text_.encode("utf-8")
+    try:
+        report = run.import_file(engine, ADMIN, data, "tilfeldig.csv", source=SOURCE, dry_run=True)
+    except run.ImportRefused as exc:
+        assert exc.problems and all(p.message and "Traceback" not in p.message for p in exc.problems)
+        assert all(p.message.startswith("tilfeldig.csv") or p.field in ("title", "publisher", "licence", "url")
+                   for p in exc.problems), [p.message for p in exc.problems]
+    else:
+        assert report.added + report.changed + report.unchanged + report.refused <= len(rows) + 1
+    assert dump_store(url) == clean, "a dry run or a refusal writes nothing"
+
+
+@pytest.fixture(scope="module")
+def store_for_properties(tmp_path_factory, _seeded_templates):
+    import shutil
+
+    path = tmp_path_factory.mktemp("props") / "store.db"
+    shutil.copyfile(_seeded_templates["sqlite"], path)
+    url = f"sqlite:///{path}"
+    engine = _engine(url)
+    yield url, engine, dump_store(url)
+    engine.dispose()
+
+
+LOG_TABLES = {"import_log", "audit_entry", "protection_run", "source"}
+
+
+def _data_tables(url: str) -> list:
+    return [(name, rows) for name, rows in dump_store(url) if name not in LOG_TABLES]
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=7, max_size=9), min_size=1, max_size=5))
+@example(rows=[["unemployment", "levekårssone", "Loddefjord", "2023", "3,8", "42", "1105", "nei", "nei"],
+               ["unemployment", "", "4601", "2019_2021", "2,5", "", "", "", ""]])
+def test_random_rows_imported_for_real_either_go_in_whole_and_undo_exactly_or_write_nothing(store_for_properties,
+                                                                                            rows):
+    url, engine, _clean = store_for_properties
+    header = "indikator;nivå;sted;periode;verdi;teller;nevner;prikket;eksempeldata"
+    data = ("\r\n".join([header, *(";".join(r) for r in rows)]) + "\r\n").encode("utf-8")
+    before = _data_tables(url)
+    try:
+        report = run.import_file(engine, ADMIN, data, "tilfeldig.csv", source=SOURCE)
+    except run.ImportRefused:
+        assert _data_tables(url) == before, "a refused import writes nothing"
+        return
+    if report.import_id is not None:
+        run.undo_import(engine, ADMIN, report.import_id)
+    assert _data_tables(url) == before, "an import and its undo leave the data as they were"
+
+
+def test_a_wide_table_goes_in_through_a_mapping_saved_as_a_profile(writable_store, tmp_path, monkeypatch):
+    """The municipality's «data fordelt i levekårssoner» shape: one row per zone, one column per indicator
+    and year. The mapping is saved as an import profile, and next year's file goes in with --profile."""
+    from omradesatsing import auth, cli
+    from omradesatsing.importers import indicators
+
+    engine = _engine(writable_store)
+    wide = _csv(["Levekårssone;Arbeidsledighet 2022;Arbeidsledighet 2023;Merknad",
+                 "Loddefjord;3,9;3,8;",
+                 "Olsvik;3,2;3,1;tall fra NAV"])
+    mapping = {"place_column": "Levekårssone", "level": "levekaarssone",
+               "columns": {"Arbeidsledighet 2022": {"indicator": "unemployment", "period": "2022"},
+                           "Arbeidsledighet 2023": {"indicator": "unemployment", "period": "2023"}}}
+    preview = run.import_file(engine, ADMIN, wide, "levekår.csv", mapping=mapping, source=SOURCE, dry_run=True)
+    assert preview.kind == "indicators" and preview.added == 4 and preview.refused == 0
+    indicators.save_profile(engine, ADMIN, "Levekårssoner (NAV)", mapping)
+    assert [p["name"] for p in indicators.profiles(engine)] == ["Levekårssoner (NAV)"]
+    # a mapped column that the file lacks is refused, naming it
+    with pytest.raises(run.ImportRefused) as caught:
+        run.import_file(engine, ADMIN, _csv(["Levekårssone;Arbeidsledighet 2022", "Loddefjord;3,9"]), "ny.csv",
+                        profile="Levekårssoner (NAV)", source=SOURCE)
+    assert "kolonnen «Arbeidsledighet 2023» i koblingen finnes ikke" in str(caught.value)
+    # the CLI takes the profile by name
+    auth.create_user(engine, "kari", "et-langt-nok-passord", role="admin", actor="test")
+    path = tmp_path / "levekår.csv"
+    path.write_bytes(wide)
+    monkeypatch.setenv("DATABASE_URL", writable_store)
+    code = cli.main(["import", str(path), "--profile", "Levekårssoner (NAV)", "--user", "kari", "--source", "Levekår",
+                     "--publisher", "Bergen kommune", "--licence", "NLOD 2.0", "--url", "intern"])
+    assert code == 0
+    rows = _values(writable_store, "unemployment")
+    assert ("zone", "olsvik", "2022", 3.2, False, None, None) in rows
+    engine.dispose()
+
+
+def test_the_cli_exit_codes(writable_store, tmp_path, monkeypatch, capsys):
+    from omradesatsing import auth, cli
+
+    engine = _engine(writable_store)
+    auth.create_user(engine, "kari", "et-langt-nok-passord", role="admin", actor="test")
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", writable_store)
+    good, bad = tmp_path / "god.csv", tmp_path / "feil.csv"
+    good.write_bytes(_csv(LEVEKAAR))
+    bad.write_bytes(_csv([*LEVEKAAR[:2], BAD_ROWS[0][0]]))
+    source = ["--source", "Levekår", "--publisher", "Bergen kommune", "--licence", "NLOD 2.0", "--url", "intern"]
+    assert cli.main(["import", str(good), "--user", "kari", "--dry-run", *source]) == 0
+    assert "Prøvekjøring" in capsys.readouterr().out
+    assert cli.main(["import", str(bad), "--user", "kari", *source]) == 1
+    err = capsys.readouterr().err
+    assert "feil.csv, rad 3, kolonnen «sted»" in err and "Traceback" not in err
+    assert cli.main(["import", str(tmp_path / "finnes-ikke.csv"), "--user", "kari"]) == 2
+    assert cli.main(["import", str(good), "--user", "ingen-slik", *source]) == 2
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["import", str(good), "--kind", "noe-annet", "--user", "kari"])
+    assert usage.value.code == 2
