@@ -47,7 +47,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from omradesatsing.config import Settings
@@ -63,6 +63,7 @@ SOURCE = "source"
 REASONS = (OPEN, PRIMARY, COMPLEMENT, SECONDARY, SOURCE)
 # How many candidates are tried (by LP) when a primary cell is still too narrowly bounded.
 CANDIDATES_TRIED = 2
+UPDATE_CHUNK = 5000  # ids per UPDATE … WHERE id IN (…) when the pattern is stored
 EPS = 1e-6
 
 _SPAN = re.compile(r"^\s*(\d{4})\s*[–—_/-]\s*(\d{4})\s*$")
@@ -498,15 +499,21 @@ def protect(session: Session, settings: Settings, indicator_ids: list[int] | Non
     session.execute(locked).all()  # one writer per indicator at a time (PostgreSQL; SQLite locks the file)
     tables = _tables(session, indicator_ids)
     threshold, margin = settings.suppression_threshold, settings.margin
-    updates, cells, hidden = [], 0, 0
+    changed: dict[str, list[int]] = {}  # protection → the ids whose stored protection differs
+    cells = hidden = 0
     for table in tables:
         reason = protect_table(table, threshold, margin)
         cells += len(reason)
         hidden += int((reason != OPEN).sum())
-        updates.extend({"id": vid, "protection": str(r)} for ids, r in zip(table.ids, reason, strict=True)
-                       for vid in ids if table.stored.get(vid) != r)  # only what changed
-    if updates:
-        session.execute(update(IndicatorValue), updates)
+        for ids, r in zip(table.ids, reason, strict=True):
+            for vid in ids:
+                if table.stored.get(vid) != r:  # only what changed
+                    changed.setdefault(str(r), []).append(vid)
+    values = IndicatorValue.__table__
+    for r, ids in changed.items():  # a few statements with many ids, not one per value
+        for start in range(0, len(ids), UPDATE_CHUNK):
+            session.execute(values.update().where(values.c.id.in_(ids[start:start + UPDATE_CHUNK]))
+                            .values(protection=r))
     run = ProtectionRun(threshold=threshold, margin=margin, indicators=len(tables), cells=cells, hidden=hidden,
                         seconds=round(time.perf_counter() - started, 3))
     session.add(run)

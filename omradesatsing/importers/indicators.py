@@ -328,13 +328,15 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     # duplicates in the file
     keycols = ["indicator_id", "scope", "zone_id", "area_id", "period"]
     complete = rows[keycols[:2] + ["period"]].notna().all(axis=1).to_numpy()
-    key_text = _keystr(rows, keycols)
-    dupe = key_text.duplicated(keep="first").to_numpy() & complete
-    if dupe.any():
-        firsts = ~key_text.duplicated(keep="first")
-        first_row = dict(zip(key_text[firsts], rows.loc[firsts, "pos"], strict=True))
+    dupe = rows.duplicated(subset=keycols, keep="first").to_numpy() & complete
+    if dupe.any():  # (rare: the text keys only then)
+        involved = rows.duplicated(subset=keycols, keep=False).to_numpy() & complete
+        key_text = _keystr(rows[involved], keycols)
+        first_row = dict(zip(key_text[~key_text.duplicated(keep="first")],
+                             rows.loc[involved, "pos"][~key_text.duplicated(keep="first").to_numpy()], strict=True))
+        by_pos = dict(zip(rows.loc[involved, "pos"], key_text, strict=True))
         t.bad(dupe, "place", lambda p: f"samme indikator, sted og periode som {t.raw.row_word} "
-                                       f"{int(t.raw.row_numbers[first_row[key_text.iloc[p]]])}")
+                                       f"{int(t.raw.row_numbers[first_row[by_pos[p]]])}")
 
     # editors: their own areas only
     if not ctx.is_admin:
