@@ -329,93 +329,92 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
     file_name = raw.file_name
     modules = _modules()
     detected = kind is None
-    if True:
-        actor = current_actor(session, actor)
-        require_role(actor, "editor")
-        if raw.format == "JSON-stat" or mapping is not None or profile is not None:
-            from omradesatsing.importers import indicators as ind_module
+    actor = current_actor(session, actor)
+    require_role(actor, "editor")
+    if raw.format == "JSON-stat" or mapping is not None or profile is not None:
+        from omradesatsing.importers import indicators as ind_module
 
-            if kind not in (None, "indicators"):
-                raise refuse(f"{file_name}: JSON-stat og brede tabeller kan bare gi indikatorverdier.", "type")
-            raw = ind_module.to_long(session, raw, indicator=indicator, mapping=mapping, profile=profile,
-                                     level=level)
-            kind = "indicators"
+        if kind not in (None, "indicators"):
+            raise refuse(f"{file_name}: JSON-stat og brede tabeller kan bare gi indikatorverdier.", "type")
+        raw = ind_module.to_long(session, raw, indicator=indicator, mapping=mapping, profile=profile,
+                                 level=level)
+        kind = "indicators"
+    if kind is None:
+        kind = detect_kind(raw)
         if kind is None:
-            kind = detect_kind(raw)
-            if kind is None:
-                raise refuse(_undetected(raw, modules), "type")
-        module = modules[kind]
-        report = ImportReport(file_name=file_name, kind=kind, kind_detected=detected, file_format=raw.format,
-                              sheet=raw.sheet, encoding=raw.encoding, delimiter=raw.delimiter, rows=len(raw.frame),
-                              dry_run=dry_run, sha256=sha256)
-        report.notes.extend(getattr(raw, "import_notes", []))
-        _progress(progress, 0.2, f"Sjekker {_n(len(raw.frame))} rader …")
-        typed = cols.typed(raw, module.COLUMNS)
-        report.ignored_columns = typed.ignored
-        missing = [c for c in module.COLUMNS if c.required and c.key not in typed.present]
-        if missing:
-            raise refuse(f"{file_name}: kolonnen {', '.join('«' + c.header + '»' for c in missing)} mangler for "
-                         f"{KIND_WORDS[kind]}. Fila har kolonnene "
-                         f"{', '.join('«' + str(h) + '»' for h in raw.frame.columns)}; malen har "
-                         f"{', '.join('«' + c.header + '»' for c in module.COLUMNS)}.", "kolonner")
-        info = _clean_source(source or SourceInfo())
-        if info.period is None:  # the period the figures cover, from the rows
-            info = dataclasses.replace(info, period=getattr(raw, "period_text", None) or _period_of(typed))
-        ctx = Context(session=session, actor=actor, kind=kind, level=level, indicator=indicator,
-                      replace_examples=replace_examples, is_admin=has_role(actor, "admin"))
-        ctx.source_id = _existing_source(session, info) if not info.problems() else None
-        _progress(progress, 0.4, "Sammenligner med databasen …")
-        plan = module.plan(ctx, typed)
-        report.unknown = {k: v for k, v in plan.unknown.items() if v}
-        bad = sorted(typed.problems)
-        report.refused = len(bad)
-        report.problems = _problem_list(typed, bad)
-        report.added, report.changed = len(plan.inserts), len(plan.updates)
-        report.unchanged, report.removed = plan.unchanged, len(plan.deletes)
-        report.replaced_examples = plan.replaced_examples
-        report.revised = 0 if plan.revised_ids is None else len(plan.revised_ids)
-        report.preview = plan.preview
-        writes_real = bool(len(plan.inserts) or len(plan.updates)) and _writes_real(plan)
-        if writes_real and info.problems():
-            report.problems = info.problems() + report.problems
-        if report.problems and not (skip_invalid and not (writes_real and info.problems())):
-            raise ImportRefused(report.problems, report)
-        if dry_run or report.writes == 0:
-            return report
-        _progress(progress, 0.6, f"Lagrer {_n(report.writes)} rader …")
-        uses_given = writes_real or (ctx.source_id is not None and any(
-            len(f) and "source_id" in f and (f["source_id"] == ctx.source_id).any() for f in (plan.inserts, plan.updates)))
-        source_id = _write_source(session, info) if uses_given else None
-        entry = ImportLog(username=actor.username, file_name=file_name[:300], sha256=report.sha256, kind=kind,
-                          file_format=raw.format, rows=report.rows, added=report.added, changed=report.changed,
-                          unchanged=report.unchanged, refused=report.refused, removed=report.removed,
-                          source_id=source_id, detail={"sheet": raw.sheet, "notes": report.notes[:20],
-                                                       "ignored_columns": report.ignored_columns,
-                                                       "skip_invalid": bool(skip_invalid and report.refused)})
-        session.add(entry)
+            raise refuse(_undetected(raw, modules), "type")
+    module = modules[kind]
+    report = ImportReport(file_name=file_name, kind=kind, kind_detected=detected, file_format=raw.format,
+                          sheet=raw.sheet, encoding=raw.encoding, delimiter=raw.delimiter, rows=len(raw.frame),
+                          dry_run=dry_run, sha256=sha256)
+    report.notes.extend(getattr(raw, "import_notes", []))
+    _progress(progress, 0.2, f"Sjekker {_n(len(raw.frame))} rader …")
+    typed = cols.typed(raw, module.COLUMNS)
+    report.ignored_columns = typed.ignored
+    missing = [c for c in module.COLUMNS if c.required and c.key not in typed.present]
+    if missing:
+        raise refuse(f"{file_name}: kolonnen {', '.join('«' + c.header + '»' for c in missing)} mangler for "
+                     f"{KIND_WORDS[kind]}. Fila har kolonnene "
+                     f"{', '.join('«' + str(h) + '»' for h in raw.frame.columns)}; malen har "
+                     f"{', '.join('«' + c.header + '»' for c in module.COLUMNS)}.", "kolonner")
+    info = _clean_source(source or SourceInfo())
+    if info.period is None:  # the period the figures cover, from the rows
+        info = dataclasses.replace(info, period=getattr(raw, "period_text", None) or _period_of(typed))
+    ctx = Context(session=session, actor=actor, kind=kind, level=level, indicator=indicator,
+                  replace_examples=replace_examples, is_admin=has_role(actor, "admin"))
+    ctx.source_id = _existing_source(session, info) if not info.problems() else None
+    _progress(progress, 0.4, "Sammenligner med databasen …")
+    plan = module.plan(ctx, typed)
+    report.unknown = {k: v for k, v in plan.unknown.items() if v}
+    bad = sorted(typed.problems)
+    report.refused = len(bad)
+    report.problems = _problem_list(typed, bad)
+    report.added, report.changed = len(plan.inserts), len(plan.updates)
+    report.unchanged, report.removed = plan.unchanged, len(plan.deletes)
+    report.replaced_examples = plan.replaced_examples
+    report.revised = 0 if plan.revised_ids is None else len(plan.revised_ids)
+    report.preview = plan.preview
+    writes_real = bool(len(plan.inserts) or len(plan.updates)) and _writes_real(plan)
+    if writes_real and info.problems():
+        report.problems = info.problems() + report.problems
+    if report.problems and not (skip_invalid and not (writes_real and info.problems())):
+        raise ImportRefused(report.problems, report)
+    if dry_run or report.writes == 0:
+        return report
+    _progress(progress, 0.6, f"Lagrer {_n(report.writes)} rader …")
+    uses_given = writes_real or (ctx.source_id is not None and any(
+        len(f) and "source_id" in f and (f["source_id"] == ctx.source_id).any() for f in (plan.inserts, plan.updates)))
+    source_id = _write_source(session, info) if uses_given else None
+    entry = ImportLog(username=actor.username, file_name=file_name[:300], sha256=report.sha256, kind=kind,
+                      file_format=raw.format, rows=report.rows, added=report.added, changed=report.changed,
+                      unchanged=report.unchanged, refused=report.refused, removed=report.removed,
+                      source_id=source_id, detail={"sheet": raw.sheet, "notes": report.notes[:20],
+                                                   "ignored_columns": report.ignored_columns,
+                                                   "skip_invalid": bool(skip_invalid and report.refused)})
+    session.add(entry)
+    session.flush()
+    undo = _write(session, plan, source_id, entry.id)
+    if plan.after_write is not None:
+        plan.after_write(session, entry.id, plan, undo)
+    if plan.indicator_ids:
+        undo["indicator_updated_at"] = {str(i): _jsonable(at) for i, at in session.execute(
+            select(Indicator.id, Indicator.updated_at).where(Indicator.id.in_(sorted(plan.indicator_ids))))}
+    entry.undo = undo  # complete before it is assigned: the JSON column does not see later changes
+    indicator_ids = sorted(plan.indicator_ids)
+    plan.inserts = plan.updates = plan.before = plan.preview = None  # free the rows before the suppression step
+    del typed, raw
+    gc.collect()
+    if indicator_ids:
+        _progress(progress, 0.85, "Prikker små tall …")
+        session.execute(update(Indicator).where(Indicator.id.in_(indicator_ids)).values(updated_at=utcnow()))
         session.flush()
-        undo = _write(session, plan, source_id, entry.id)
-        if plan.after_write is not None:
-            plan.after_write(session, entry.id, plan, undo)
-        if plan.indicator_ids:
-            undo["indicator_updated_at"] = {str(i): _jsonable(at) for i, at in session.execute(
-                select(Indicator.id, Indicator.updated_at).where(Indicator.id.in_(sorted(plan.indicator_ids))))}
-        entry.undo = undo  # complete before it is assigned: the JSON column does not see later changes
-        indicator_ids = sorted(plan.indicator_ids)
-        plan.inserts = plan.updates = plan.before = plan.preview = None  # free the rows before the suppression step
-        del typed, raw
-        gc.collect()
-        if indicator_ids:
-            _progress(progress, 0.85, "Prikker små tall …")
-            session.execute(update(Indicator).where(Indicator.id.in_(indicator_ids)).values(updated_at=utcnow()))
-            session.flush()
-            suppression.protect(session, settings or config.load_settings(), indicator_ids)
-        session.add(AuditEntry(username=actor.username, action="import", entity=kind, entity_id=str(entry.id),
-                               detail={"file": file_name, "sha256": report.sha256, "rows": report.rows,
-                                       "added": report.added, "changed": report.changed,
-                                       "removed": report.removed, "refused": report.refused,
-                                       "source_id": source_id}))
-        report.import_id = entry.id
+        suppression.protect(session, settings or config.load_settings(), indicator_ids)
+    session.add(AuditEntry(username=actor.username, action="import", entity=kind, entity_id=str(entry.id),
+                           detail={"file": file_name, "sha256": report.sha256, "rows": report.rows,
+                                   "added": report.added, "changed": report.changed,
+                                   "removed": report.removed, "refused": report.refused,
+                                   "source_id": source_id}))
+    report.import_id = entry.id
     return report
 
 
