@@ -84,7 +84,7 @@ class Typed:
     ignored: list[str]
 
     def __len__(self) -> int:
-        return len(self.raw.frame)
+        return len(self.raw.row_numbers)  # (the raw frame may be freed once the columns are typed)
 
     def bad(self, mask, key: str, message) -> None:
         """Record a problem for every row where ``mask`` is true; ``message`` is a text or a function of

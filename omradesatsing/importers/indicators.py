@@ -397,16 +397,23 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
     for c in ("zone_id", "area_id", "numerator", "denominator", "indicator_id", "year", "source_id", "id"):
         existing[c] = existing[c].astype("Int64")
     keycols = ["indicator_id", "scope", "zone_id", "area_id", "period"]
-    merged = rows.merge(existing, on=keycols, how="left", suffixes=("", "_old"), indicator="_m")
-    found = (merged["_m"] == "both").to_numpy()
+    # Which rows the store has: a merge of the keys only (2 million new rows are not copied), then the
+    # stored figures beside the rows found.
+    stored_keys = existing[[*keycols, "id"]].drop_duplicates(keycols, keep="first")
+    row_ids = rows[keycols].merge(stored_keys, on=keycols, how="left")["id"].to_numpy()  # a left merge keeps order
+    found_rows = ~pd.isna(row_ids)
+    new_rows = rows[~found_rows]
+    old = existing.set_index("id").loc[row_ids[found_rows].astype(np.int64), list(VALUE_FIELDS)]
+    merged = rows[found_rows].reset_index(drop=True)
+    merged["id"] = pd.array(row_ids[found_rows].astype(np.int64), dtype="Int64")
+    for c in VALUE_FIELDS:
+        merged[f"{c}_old"] = old[c].to_numpy()
     same = np.ones(len(merged), dtype=bool)
     for c in VALUE_FIELDS:
         same &= _same(merged[c], merged[f"{c}_old"])
-    unchanged = found & same
-    changed = found & ~same
-    new = ~found
+    unchanged, changed = same, ~same
     insert_cols = ["indicator_id", "scope", "zone_id", "area_id", "year", "period", *VALUE_FIELDS]
-    inserts = merged.loc[new, insert_cols].assign(protection=None, revised_at=None).reset_index(drop=True)
+    inserts = new_rows[insert_cols].assign(protection=None, revised_at=None).reset_index(drop=True)
     updates = merged.loc[changed, ["id", "year", *VALUE_FIELDS]].assign(protection=None).reset_index(drop=True)
     old_illus = merged["illustrative_old"].fillna(False).astype(bool).to_numpy()
     replaced = int((changed & old_illus & ~merged["illustrative"].astype(bool).to_numpy()).sum())
@@ -419,7 +426,7 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
     deletes = pd.Series([], dtype="Int64")
     if ctx.replace_examples and (~rows["illustrative"]).any():
         real_ids = {int(i) for i in rows.loc[~rows["illustrative"], "indicator_id"]}
-        touched = set(merged.loc[found, "id"].dropna().astype(int))
+        touched = set(merged["id"].dropna().astype(int))
         candidates = existing[existing["illustrative"].astype(bool) & existing["indicator_id"].isin(real_ids)
                               & ~existing["id"].isin(touched)]
         if not ctx.is_admin:
@@ -429,7 +436,7 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
         deletes = candidates["id"]
 
     before = existing[existing["id"].isin(set(updates["id"].dropna().astype(int)) | set(deletes.astype(int)))]
-    preview = _preview(merged, new, changed, unchanged, existing, deletes, places, keys)
+    preview = _preview(new_rows, merged, changed, unchanged, existing, deletes, places, keys)
     return Plan(table=table, inserts=inserts, updates=updates, before=before, deletes=deletes.reset_index(drop=True),
                 unchanged=int(unchanged.sum()), preview=preview, replaced_examples=replaced,
                 revised_ids=revised_ids.reset_index(drop=True), indicator_ids=set(ids) | set(
@@ -457,12 +464,12 @@ def _figure(row, suffix: str = "") -> str:
     return text
 
 
-def _preview(merged, new, changed, unchanged, existing, deletes, places: Places, keys: dict) -> pd.DataFrame:
+def _preview(new_rows, merged, changed, unchanged, existing, deletes, places: Places, keys: dict) -> pd.DataFrame:
     from omradesatsing.importers.run import PREVIEW_ROWS
 
     parts = []
-    for mask, word in ((new, "ny"), (changed, "endret"), (unchanged, "uendret")):
-        sub = merged[mask].head(PREVIEW_ROWS)
+    for sub, word in ((new_rows.head(PREVIEW_ROWS), "ny"), (merged[changed].head(PREVIEW_ROWS), "endret"),
+                      (merged[unchanged].head(PREVIEW_ROWS), "uendret")):
         for r in sub.to_dict("records"):
             parts.append({"endring": word, "indikator": keys.get(r["indicator_id"], ""),
                           "sted": places.label(r["scope"], r["zone_id"], r["area_id"]), "periode": r["period"],

@@ -357,6 +357,8 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
                      f"{KIND_WORDS[kind]}. Fila har kolonnene "
                      f"{', '.join('«' + str(h) + '»' for h in raw.frame.columns)}; malen har "
                      f"{', '.join('«' + c.header + '»' for c in module.COLUMNS)}.", "kolonner")
+    if not (kind == "indicators" and "year" in typed.present):  # the raw cells are not read again: free them
+        raw.frame = raw.frame.iloc[:0]
     info = _clean_source(source or SourceInfo())
     if info.period is None:  # the period the figures cover, from the rows
         info = dataclasses.replace(info, period=getattr(raw, "period_text", None) or _period_of(typed))
