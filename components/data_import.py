@@ -54,17 +54,26 @@ def _error(exc: Exception) -> None:
 
 
 def _templates() -> None:
+    """The chosen kind's templates (three buttons, not eighteen: each one is an element on every rerun)."""
     with st.expander(t("data_import.templates_heading"), icon=":material/download:"):
         st.markdown(t("data_import.templates_intro"))
-        for kind, stem in TEMPLATE_FILES.items():
-            c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-            c1.markdown(f"**{t(f'data_import.kind_{kind}')}**")
-            for col, suffix, mime in ((c2, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                                      (c3, "csv", "text/csv"), (c4, "-forklaring.csv", "text/csv")):
-                path = TEMPLATES / (f"{stem}{suffix}" if suffix.startswith("-") else f"{stem}.{suffix}")
-                if path.is_file():
-                    col.download_button(path.name, path.read_bytes(), file_name=path.name, mime=mime,
-                                        key=f"tpl_{kind}_{suffix}", icon=":material/download:")
+        here = lang()
+        kind = st.selectbox(t("data_import.templates_kind"), list(TEMPLATE_FILES), key=f"tpl_kind_{here}",
+                            format_func=lambda k, language=here: tr(language, f"data_import.kind_{k}"))
+        stem = TEMPLATE_FILES[kind]
+        cols_ = st.columns(3)
+        for col, name, mime in zip(cols_, (f"{stem}.xlsx", f"{stem}.csv", f"{stem}-forklaring.csv"),
+                                   ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+                                    "text/csv"), strict=True):
+            path = TEMPLATES / name
+            if path.is_file():
+                col.download_button(name, _template_bytes(str(path)), file_name=name, mime=mime,
+                                    key=f"tpl_{name}", icon=":material/download:")
+
+
+@st.cache_data(show_spinner=False)
+def _template_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
 
 
 def _preview(report: run.ImportReport) -> None:
