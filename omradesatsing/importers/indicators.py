@@ -40,6 +40,7 @@ CITY_CODE = "4601"
 CITY_NAMES = {"4601", "bergen", "bergenkommune", "kommune"}
 COUNTRY_NAMES = {"0", "00", "norge", "heilelandet", "helelandet", "landet", "country", "norway"}
 RATIO_SCALE = {"percent": 100.0, "per_1000": 1000.0}
+PROVISIONAL = "open"  # the protection an imported value is written with, decided in the same transaction
 
 COLUMNS = (
     Column("indicator", "indikator", "text", "Indikatorens nøkkel (f.eks. unemployment) eller navn slik "
@@ -413,8 +414,11 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
         same &= _same(merged[c], merged[f"{c}_old"])
     unchanged, changed = same, ~same
     insert_cols = ["indicator_id", "scope", "zone_id", "area_id", "year", "period", *VALUE_FIELDS]
-    inserts = new_rows[insert_cols].assign(protection=None, revised_at=None).reset_index(drop=True)
-    updates = merged.loc[changed, ["id", "year", *VALUE_FIELDS]].assign(protection=None).reset_index(drop=True)
+    # Written «open» and decided by ``suppression.protect`` for every value of these indicators before the
+    # transaction ends (no reader sees the rows before): only the few it hides are written again, where a
+    # NULL would rewrite every row (PostgreSQL: 2 million updates, every row stored twice).
+    inserts = new_rows[insert_cols].assign(protection=PROVISIONAL, revised_at=None).reset_index(drop=True)
+    updates = merged.loc[changed, ["id", "year", *VALUE_FIELDS]].assign(protection=PROVISIONAL).reset_index(drop=True)
     old_illus = merged["illustrative_old"].fillna(False).astype(bool).to_numpy()
     replaced = int((changed & old_illus & ~merged["illustrative"].astype(bool).to_numpy()).sum())
     figure_changed = np.zeros(len(merged), dtype=bool)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -426,3 +427,26 @@ def test_the_cli_exit_codes(writable_store, tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as usage:
         cli.main(["import", str(good), "--kind", "noe-annet", "--user", "kari"])
     assert usage.value.code == 2
+
+
+def test_an_imported_small_count_is_hidden_in_the_same_transaction_and_the_pattern_is_final(writable_store):
+    from dataclasses import replace
+
+    from omradesatsing import config, suppression
+
+    engine = _engine(writable_store)
+    data = _csv(["indikator;nivå;sted;periode;verdi;teller;nevner",
+                 "unemployment;levekårssone;Loddefjord;2023;0,3;3;1105",
+                 "unemployment;levekårssone;Olsvik;2023;3,1;35;1129"])
+    run.import_file(engine, ADMIN, data, "små.csv", source=SOURCE, replace_examples=False)
+    shown = read.indicators.indicator_values(read.Store.of(engine), "unemployment", scopes=("zone",))
+    small = shown[(shown["zone_code"] == "loddefjord") & (shown["period"] == "2023")].iloc[0]
+    assert small["suppressed"] and pd.isna(small["value"]) and pd.isna(small["numerator"])
+    # the stored pattern is what a protection of the whole store decides: nothing left to change
+    with engine.connect() as conn:
+        before = sorted(conn.execute(select(IndicatorValue.id, IndicatorValue.protection)).all())
+    with db.session_scope(engine) as session:
+        suppression.protect(session, replace(config.load_settings(), database_url=writable_store))
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(IndicatorValue.id, IndicatorValue.protection)).all()) == before
+    engine.dispose()
