@@ -29,7 +29,7 @@ from tests.zonefiles import levekaarssoner_geojson
 
 pytestmark = pytest.mark.e2e
 
-FILE_INPUT = "[data-testid='stFileUploader'] input[type='file']"
+FILE_INPUT = "[data-testid='stFileUploader'] input[type='file'][accept*='.geojson']"  # (Admin has a data uploader too)
 
 
 def _store_with_admin(store_file, tmp_path):
@@ -95,7 +95,7 @@ def test_admin_imports_a_geojson_and_kart_offers_the_level(store_file, tmp_path,
         _sign_in_on_admin(page, server)
         heading = page.get_by_role("heading", name=ui("zone_import.heading"))
         heading.scroll_into_view_if_needed()
-        expect(page.get_by_text(ui("zone_import.limit").format(mb=50))).to_be_visible()
+        expect(page.get_by_text(ui("zone_import.limit").format(mb=50), exact=True)).to_be_visible()
         screenshot(page, "admin-import-empty-1280x720")
 
         _upload(page, "levekaarssoner.geojson", levekaarssoner_geojson())
@@ -115,7 +115,7 @@ def test_admin_imports_a_geojson_and_kart_offers_the_level(store_file, tmp_path,
         expect(done).to_be_visible()
         done.scroll_into_view_if_needed()
         screenshot(page, "admin-import-done-1280x720")
-        assert _served_state(server) == (5, 1)
+        assert _served_state(server) == (6, 1)  # five matched, and Atlantis added: the file is the authority
         served = db.make_engine(f"sqlite:///{server.dir / 'store.db'}")
         assert "levekaarssone" in read.places.levels_with_geometry(Store.of(served))
         served.dispose()
@@ -144,7 +144,7 @@ def test_wrong_type_not_geojson_and_over_the_limit_are_refused(store_file, tmp_p
     page.set_default_timeout(60_000)
     try:
         _sign_in_on_admin(page, server)
-        expect(page.get_by_text(ui("zone_import.limit").format(mb=1))).to_be_visible()
+        expect(page.get_by_text(ui("zone_import.limit").format(mb=1), exact=True)).to_be_visible()
 
         # 1. another type: the browser refuses it before sending. The file's chip is marked invalid
         #    and says why on hover (Streamlit's own words, in English); the page gets nothing.
