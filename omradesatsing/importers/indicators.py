@@ -195,7 +195,7 @@ class Places:
 
 # --- indicators -----------------------------------------------------------------------------------
 
-def _indicator_lookup(session) -> tuple[dict[str, int], pd.DataFrame]:
+def indicator_lookup(session) -> tuple[dict[str, int], pd.DataFrame]:
     inds = pd.DataFrame(session.execute(select(Indicator.id, Indicator.key, Indicator.name_nb, Indicator.name_nn,
                                                Indicator.name_en, Indicator.unit)).all(),
                         columns=["id", "key", "name_nb", "name_nn", "name_en", "unit"])
@@ -207,14 +207,14 @@ def _indicator_lookup(session) -> tuple[dict[str, int], pd.DataFrame]:
 
 
 def known_indicators_text(session) -> str:
-    _lookup, inds = _indicator_lookup(session)
+    _lookup, inds = indicator_lookup(session)
     return "; ".join(f"{r.key} ({r.name_nb})" for r in inds.itertuples(index=False))
 
 
 def plan(ctx: Context, t: cols.Typed) -> Plan:
     session = ctx.session
     n = len(t)
-    lookup, inds = _indicator_lookup(session)
+    lookup, inds = indicator_lookup(session)
     units = dict(zip(inds["id"], inds["unit"], strict=True))
     keys = dict(zip(inds["id"], inds["key"], strict=True))
     unknown: dict[str, list[str]] = {"indikatorer": [], "steder": []}
@@ -503,10 +503,8 @@ def _long(raw: RawTable, frame: pd.DataFrame, row_numbers, notes: list[str], per
     return out
 
 
-def _metric_to_indicator(session, code: str, label: str, indicator: str | None, mapping: dict | None,
-                         single: bool) -> str | None:
-    lookup, _inds = _indicator_lookup(session)
-    keys = {v: k for k, v in ((r[0], r[1]) for r in session.execute(select(Indicator.key, Indicator.id)))}
+def _metric_to_indicator(lookup: dict[str, int], keys: dict[int, str], code: str, label: str,
+                         indicator: str | None, mapping: dict | None, single: bool) -> str | None:
     if mapping and code in (mapping.get("metrics") or {}):
         return mapping["metrics"][code]
     for text_ in (code, label):
@@ -555,10 +553,12 @@ def _jsonstat_long(session, raw: RawTable, indicator: str | None, mapping: dict 
     metric = metric_dims[0] if metric_dims else None
     if metric is not None:
         cats = list(pd.unique(sub[metric]))
+        lookup, inds = indicator_lookup(session)  # once, not per metric
+        keys = dict(zip(inds["id"], inds["key"], strict=True))
         chosen = {}
         for c in cats:
-            key = _metric_to_indicator(session, str(c), raw.labels.get(metric, {}).get(c, ""), indicator, mapping,
-                                       single=len(cats) == 1)
+            key = _metric_to_indicator(lookup, keys, str(c), raw.labels.get(metric, {}).get(c, ""), indicator,
+                                       mapping, single=len(cats) == 1)
             if key is None:
                 raise refuse(f"{raw.file_name}: målet «{c}» ({raw.labels.get(metric, {}).get(c, '')}) passer ikke med "
                              "en indikator i databasen. Velg indikatoren (--indicator NØKKEL for ett mål, en "

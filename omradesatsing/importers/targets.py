@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
 from omradesatsing.importers import columns as cols, records
 from omradesatsing.importers.columns import Column
 from omradesatsing.importers.run import Context, Plan
-from omradesatsing.models import Indicator, IndicatorTarget
+from omradesatsing.models import IndicatorTarget
 
 COLUMNS = (
     Column("indicator", "indikator", "text", "Indikatorens nøkkel eller navn.", "not_completed_upper_secondary",
@@ -28,18 +27,15 @@ VALUE_FIELDS = ("target_value", "illustrative")
 
 
 def plan(ctx: Context, t: cols.Typed) -> Plan:
-    inds = ctx.session.execute(select(Indicator.id, Indicator.key, Indicator.name_nb, Indicator.name_nn,
-                                      Indicator.name_en, Indicator.unit)).all()
-    lookup = {}
-    for r in inds:
-        for name in r[1:5]:
-            lookup.setdefault(cols.norm(name), r[0])
-    unit = {r[0]: r[5] for r in inds}
-    keys = {r[0]: r[1] for r in inds}
+    from omradesatsing.importers.indicators import indicator_lookup
+
+    lookup, frame_ = indicator_lookup(ctx.session)  # the indicator kind's own rule for key and names
+    unit = dict(zip(frame_["id"], frame_["unit"], strict=True))
+    keys = dict(zip(frame_["id"], frame_["key"], strict=True))
     names = t.values["indicator"]
     ind_id = cols.unique_map(names, lambda v: None if v is None else lookup.get(cols.norm(v))).astype("Int64")
     missing = (names.notna() & ind_id.isna()).to_numpy()
-    known = "; ".join(f"{r[1]} ({r[2]})" for r in inds)
+    known = "; ".join(f"{r.key} ({r.name_nb})" for r in frame_.itertuples(index=False))
     t.bad(missing, "indicator", lambda p: f"«{names.iloc[p]}» er ingen indikator i databasen; kjente er: {known}")
     value = t.values["target_value"]
     pct = (ind_id.map(unit) == "percent").fillna(False).to_numpy(dtype=bool) & ((value < 0) | (value > 100)).to_numpy()
