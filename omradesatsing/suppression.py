@@ -40,13 +40,16 @@ relation, counts ≥ 0 and at most the denominator (taken as known, which is str
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -69,6 +72,7 @@ EPS = 1e-6
 _SPAN = re.compile(r"^\s*(\d{4})\s*[–—_/-]\s*(\d{4})\s*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def period_years(period: str) -> tuple[int, int] | None:
     """(first, last) year of a period written "2019", "2019–2021", "2019-2021" or "2019_2021"; None for
     anything else ("rapport 2019, dataår ikke oppgitt")."""
@@ -86,17 +90,24 @@ class Table:
     """One indicator's cells (values with the same place and period merged) and their relations."""
 
     indicator_id: int
-    ids: list[list[int]] = field(default_factory=list)  # value ids of each cell
     keys: list[tuple] = field(default_factory=list)  # stable key: scope, code, period
     n: np.ndarray | None = None  # numerator (nan: unknown)
     d: np.ndarray | None = None  # denominator (nan: unknown)
     source: np.ndarray | None = None  # suppressed at the source
     relations: list[np.ndarray] = field(default_factory=list)  # cell indices; first = sum of the rest
-    stored: dict[int, str | None] = field(default_factory=dict)  # value id → its stored protection
+    row_ids: np.ndarray | None = None  # the value rows, ordered by id …
+    row_cell: np.ndarray | None = None  # … the cell each is in …
+    row_stored: np.ndarray | None = None  # … and its stored protection (None: not decided)
 
     @property
     def counted(self) -> np.ndarray:
         return ~np.isnan(self.n)
+
+    def cell_ids(self) -> list[list[int]]:
+        """The value ids of each cell."""
+        order = np.argsort(self.row_cell, kind="stable")
+        bounds = np.flatnonzero(np.diff(self.row_cell[order])) + 1
+        return [part.tolist() for part in np.split(self.row_ids[order], bounds)]
 
 
 @dataclass(frozen=True)
@@ -193,83 +204,105 @@ def _structure(session: Session) -> _Structure:
     return _Structure(composites, place_keys, city_place, implied)
 
 
-def _tables(session: Session, indicator_ids: list[int] | None) -> list[Table]:
+VALUE_COLUMNS = ("id", "indicator_id", "scope", "zone_id", "area_id", "period", "numerator", "denominator",
+                 "suppressed", "protection")
+
+
+def _tables(session: Session, indicator_ids: list[int] | None, values: pd.DataFrame | None = None) -> Iterator[Table]:
+    """One table per indicator, read and built one indicator at a time (a store's worth of values is
+    never in memory at once). ``values``: every value row of ``indicator_ids`` as the transaction has
+    them (``VALUE_COLUMNS``), when the caller holds them (an import): nothing is read again."""
     structure = _structure(session)
-    stmt = select(IndicatorValue.id, IndicatorValue.indicator_id, IndicatorValue.scope, IndicatorValue.zone_id,
-                  IndicatorValue.area_id, IndicatorValue.period, IndicatorValue.numerator,
-                  IndicatorValue.denominator, IndicatorValue.suppressed,
-                  IndicatorValue.protection).order_by(IndicatorValue.id)
-    if indicator_ids is not None:
-        stmt = stmt.where(IndicatorValue.indicator_id.in_(indicator_ids))
-    rows_by_indicator: dict[int, list] = defaultdict(list)
-    for row in session.execute(stmt).all():
-        rows_by_indicator[row.indicator_id].append(row)
-    return [_table(indicator_id, rows, structure) for indicator_id, rows in sorted(rows_by_indicator.items())]
+    if values is not None:
+        for indicator_id, frame in values.groupby("indicator_id", sort=True):
+            yield _table(int(indicator_id), frame.sort_values("id", kind="stable").reset_index(drop=True), structure)
+        return
+    values = IndicatorValue.__table__
+    if indicator_ids is None:
+        indicator_ids = list(session.scalars(select(values.c.indicator_id).distinct()))
+    # (no ORDER BY: SQLite would walk the whole table in id order for every indicator, not its index)
+    stmt = select(*(values.c[c] for c in VALUE_COLUMNS))
+    conn = session.connection()
+    for indicator_id in sorted(set(indicator_ids)):
+        rows = conn.execute(stmt.where(values.c.indicator_id == indicator_id)).fetchall()
+        if rows:
+            yield _table(indicator_id, _frame(rows).sort_values("id", kind="stable").reset_index(drop=True), structure)
 
 
-def _place(row, structure: _Structure) -> tuple:
-    if row.scope == "zone":
-        return "zone", row.zone_id
-    if row.scope == "area":
-        return "area", row.area_id
-    if row.scope == "city":
-        return structure.city_place
-    return "country", 0
+def _frame(rows: list) -> pd.DataFrame:
+    """Value rows (``VALUE_COLUMNS`` tuples) as a frame, a column at a time (``from_records`` asks
+    every SQLAlchemy row for attributes it does not have)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(VALUE_COLUMNS)
+    return pd.DataFrame({name: pd.Series(col, dtype=object) for name, col in zip(VALUE_COLUMNS, columns, strict=True)})
 
 
-def _table(indicator_id: int, rows: list, structure: _Structure) -> Table:
+def _table(indicator_id: int, rows, structure: _Structure) -> Table:
+    """The linked table of one indicator's value rows (``VALUE_COLUMNS``, ordered by id). Values for
+    the same place and period are one cell when they say the same (or the later one has no counts);
+    other counts for the same figure make a second cell and a relation «the same figure»."""
+    frame = rows if isinstance(rows, pd.DataFrame) else _frame(list(rows))
+    m = len(frame)
+    row_ids = frame["id"].to_numpy(dtype=np.int64)
+    scope = frame["scope"].to_numpy(dtype=object)
+    zone = frame["zone_id"].to_numpy(dtype=float, na_value=np.nan)
+    area = frame["area_id"].to_numpy(dtype=float, na_value=np.nan)
+    period = frame["period"].tolist()
+    n_row = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)  # nan: no count
+    d_row = frame["denominator"].to_numpy(dtype=float, na_value=np.nan)
+    suppressed = frame["suppressed"].fillna(False).to_numpy(dtype=bool)
+    city_kind, city_id = structure.city_place
+    kinds = np.select([scope == "zone", scope == "area", scope == "city"], ["zone", "area", city_kind], "country")
+    ids_ = np.select([scope == "zone", scope == "area", scope == "city"], [zone, area, city_id], 0)
+    places = list(zip(kinds.tolist(), np.nan_to_num(ids_, nan=-1).astype(np.int64).tolist(), strict=True))
+    where = list(zip(places, period, strict=True))
+    group_first: dict[tuple, int] = {}
+    first_row = np.fromiter((group_first.setdefault(w, i) for i, w in enumerate(where)), dtype=np.int64, count=m)
+    is_first = first_row == np.arange(m)
+    with np.errstate(invalid="ignore"):
+        same = (n_row == n_row[first_row]) & (d_row == d_row[first_row])
+    merged = ~is_first & (same | np.isnan(n_row))
+    new_cell = ~merged
+    row_cell = np.cumsum(new_cell) - 1
+    row_cell[merged] = row_cell[first_row[merged]]
+    cell_rows = np.flatnonzero(new_cell)  # each cell's own row
     table = Table(indicator_id)
-    cell_of: dict[tuple, int] = {}  # (place, period) → cell
-    duplicates: list[tuple[int, int]] = []
-    n, d, source = [], [], []
-    for row in rows:
-        table.stored[row.id] = row.protection
-        place = _place(row, structure)
-        where = (place, row.period)
-        if where in cell_of:
-            first = cell_of[where]
-            same = (n[first] == (row.numerator if row.numerator is not None else np.nan)
-                    and d[first] == (row.denominator if row.denominator is not None else np.nan))
-            if same or row.numerator is None:
-                table.ids[first].append(row.id)
-                source[first] = source[first] or bool(row.suppressed)
-                continue
-            duplicates.append((first, len(n)))  # the same figure stored twice with other counts
-        index = len(n)
-        if where not in cell_of:
-            cell_of[where] = index
-        table.ids.append([row.id])
-        scope, code = structure.place_keys.get(place, (row.scope, str(place[1])))
-        table.keys.append((scope, code, str(row.period), row.id))
-        n.append(float(row.numerator) if row.numerator is not None else np.nan)
-        d.append(float(row.denominator) if row.denominator is not None else np.nan)
-        source.append(bool(row.suppressed))
-    table.n, table.d, table.source = np.array(n, dtype=float), np.array(d, dtype=float), np.array(source, bool)
+    table.row_ids, table.row_cell = row_ids, row_cell
+    table.row_stored = frame["protection"].astype(object).where(frame["protection"].notna(), None).to_numpy(dtype=object)
+    table.n, table.d = n_row[cell_rows], d_row[cell_rows]
+    source = np.zeros(len(cell_rows), dtype=bool)
+    np.logical_or.at(source, row_cell, suppressed)
+    table.source = source
+    key_of = {p: structure.place_keys.get(p, (s_, str(p[1])))
+              for p, s_ in dict(zip(places, scope, strict=True)).items()}  # once per place
+    table.keys = [(*key_of[places[i]], str(period[i]), int(row_ids[i])) for i in cell_rows.tolist()]
     counted = table.counted
+    duplicates = [(int(row_cell[first_row[i]]), int(row_cell[i])) for i in np.flatnonzero(new_cell & ~is_first)]
+    cell_of = {w: int(row_cell[i]) for w, i in group_first.items()}  # (place, period) → its first cell
     periods_of: dict[tuple, list[str]] = defaultdict(list)
-    for place, period in cell_of:
-        periods_of[place].append(period)
+    for place, period_ in cell_of:
+        periods_of[place].append(period_)
 
-    def cell(place, period) -> int | None:
-        i = cell_of.get((place, period))
+    def cell(place, period_) -> int | None:
+        i = cell_of.get((place, period_))
         return i if i is not None and counted[i] else None
 
     relations: list[list[int]] = [[a, b] for a, b in duplicates if counted[a] and counted[b]]
     for k, (place, members) in enumerate(structure.composites):
         via = structure.implied.get(k)
-        for period in periods_of.get(place, ()):
-            top = cell(place, period)
-            if top is None or (via is not None and all(cell(v, period) is not None for v in via)):
+        for period_ in periods_of.get(place, ()):
+            top = cell(place, period_)
+            if top is None or (via is not None and all(cell(v, period_) is not None for v in via)):
                 continue
-            parts = [cell(m, period) for m in members]
+            parts = [cell(m_, period_) for m_ in members]
             if all(p is not None for p in parts):
                 relations.append([top, *parts])
+    spans = {p: s_ for p in set(period) if (s_ := period_years(p)) is not None and s_[0] != s_[1]}
     for place, periods in periods_of.items():
-        for period in periods:
-            span = period_years(period)
-            if span is None or span[0] == span[1]:
+        for period_ in periods:
+            span = spans.get(period_)
+            if span is None:
                 continue
-            top = cell(place, period)
+            top = cell(place, period_)
             parts = [cell(place, str(y)) for y in range(span[0], span[1] + 1)]
             if top is not None and all(p is not None for p in parts):
                 relations.append([top, *parts])
@@ -299,7 +332,7 @@ class _Solver:
 
     def __init__(self, table: Table):
         self.table = table
-        self.of_cell: list[list[int]] = [[] for _ in range(len(table.n))]
+        self.of_cell: defaultdict[int, list[int]] = defaultdict(list)  # cell → its relations
         for r, members in enumerate(table.relations):
             for i in members:
                 self.of_cell[i].append(r)
@@ -397,12 +430,15 @@ def protect_table(table: Table, threshold: int, margin: int) -> np.ndarray:
     reason = primary_reasons(table, threshold)
     hidden = reason != OPEN
     counted = table.counted
-    order = sorted(range(len(reason)), key=lambda i: table.keys[i])
-    rank = np.empty(len(reason), dtype=np.int64)
-    rank[order] = np.arange(len(reason))
+    ranks: list[np.ndarray] = []  # every cell's place in the order of the stable keys (made when first needed)
 
     def cost(j: int) -> tuple:
-        return (table.n[j] < margin, table.n[j], rank[j])
+        if not ranks:
+            order = sorted(range(len(reason)), key=lambda i: table.keys[i])
+            rank = np.empty(len(reason), dtype=np.int64)
+            rank[order] = np.arange(len(reason))
+            ranks.append(rank)
+        return (table.n[j] < margin, table.n[j], ranks[0][j])
 
     def hide(j: int) -> None:
         hidden[j] = True
@@ -433,7 +469,8 @@ def protect_table(table: Table, threshold: int, margin: int) -> np.ndarray:
     # 1. No relation with exactly one hidden cell.
     propagate(np.flatnonzero(hidden))
     # 2. Every protected cell wide enough, by LP; otherwise hide more, cheapest first.
-    protected = [i for i in order if hidden[i] and counted[i] and reason[i] != SECONDARY]
+    protected = sorted((int(i) for i in np.flatnonzero(hidden & counted & (reason != SECONDARY))),
+                       key=lambda i: table.keys[i])
     for i in protected:
         need = _needed(table, i, margin)
         low, high = solver.interval(i, hidden)
@@ -489,32 +526,33 @@ def audit_table(table: Table, published: np.ndarray, threshold: int, margin: int
 # The store
 
 
-def protect(session: Session, settings: Settings, indicator_ids: list[int] | None = None) -> ProtectionRun:
+def protect(session: Session, settings: Settings, indicator_ids: list[int] | None = None,
+            values: pd.DataFrame | None = None) -> ProtectionRun:
     """Compute and store the pattern for these indicators (None: all), in the caller's transaction.
-    Each indicator is one linked table: all its levels, areas and periods at once."""
+    Each indicator is one linked table: all its levels, areas and periods at once. ``values``: see
+    ``_tables`` (every value row of these indicators, as this transaction has them)."""
     started = time.perf_counter()
     locked = select(Indicator.id).order_by(Indicator.id).with_for_update()
     if indicator_ids is not None:
         locked = locked.where(Indicator.id.in_(indicator_ids))
     session.execute(locked).all()  # one writer per indicator at a time (PostgreSQL; SQLite locks the file)
-    tables = _tables(session, indicator_ids)
+    tables = _tables(session, indicator_ids, values)
     threshold, margin = settings.suppression_threshold, settings.margin
-    changed: dict[str, list[int]] = {}  # protection → the ids whose stored protection differs
-    cells = hidden = 0
+    values = IndicatorValue.__table__
+    cells = hidden = tables_done = 0
     for table in tables:
         reason = protect_table(table, threshold, margin)
         cells += len(reason)
         hidden += int((reason != OPEN).sum())
-        for ids, r in zip(table.ids, reason, strict=True):
-            for vid in ids:
-                if table.stored.get(vid) != r:  # only what changed
-                    changed.setdefault(str(r), []).append(vid)
-    values = IndicatorValue.__table__
-    for r, ids in changed.items():  # a few statements with many ids, not one per value
-        for start in range(0, len(ids), UPDATE_CHUNK):
-            session.execute(values.update().where(values.c.id.in_(ids[start:start + UPDATE_CHUNK]))
-                            .values(protection=r))
-    run = ProtectionRun(threshold=threshold, margin=margin, indicators=len(tables), cells=cells, hidden=hidden,
+        row_reason = reason[table.row_cell]
+        differs = row_reason != table.row_stored  # only what changed is written
+        for r in sorted(set(row_reason[differs])):  # a few statements with many ids, not one per value
+            ids = table.row_ids[differs & (row_reason == r)].tolist()
+            for start in range(0, len(ids), UPDATE_CHUNK):
+                session.execute(values.update().where(values.c.id.in_(ids[start:start + UPDATE_CHUNK]))
+                                .values(protection=str(r)))
+        tables_done += 1
+    run = ProtectionRun(threshold=threshold, margin=margin, indicators=tables_done, cells=cells, hidden=hidden,
                         seconds=round(time.perf_counter() - started, 3))
     session.add(run)
     session.flush()
@@ -537,10 +575,10 @@ def audit(session: Session, settings: Settings) -> list[Finding]:
     """Every protected cell that anyone could bound more tightly than the margin from what the store
     shows (and every small count that is shown), against the stored pattern."""
     keys = dict(session.execute(select(Indicator.id, Indicator.key)).all())
-    stored = dict(session.execute(select(IndicatorValue.id, IndicatorValue.protection)).all())
     findings = []
     for table in _tables(session, None):
-        published = np.array([all(stored.get(v) == OPEN for v in ids) for ids in table.ids], dtype=bool)
+        published = np.ones(len(table.n), dtype=bool)  # a cell is shown when every value in it is
+        np.logical_and.at(published, table.row_cell, table.row_stored == OPEN)
         for i, low, high, problem in audit_table(table, published, settings.suppression_threshold, settings.margin):
             need = _needed(table, i, settings.margin) if table.counted[i] else (np.nan, np.nan)
             findings.append(Finding(keys[table.indicator_id], table.keys[i][:3], float(table.n[i]), float(low),

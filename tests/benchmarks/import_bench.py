@@ -354,7 +354,7 @@ def step_import(url: str, path: str, dry_run: bool, protect_figure: bool, profil
         if protect_figure and ids:
             with db.session_scope(engine) as session:
                 t0 = time.perf_counter()
-                tabs = suppression._tables(session, ids)
+                tabs = list(suppression._tables(session, ids))
                 t1 = time.perf_counter()
                 for tab in tabs:
                     suppression.protect_table(tab, settings.suppression_threshold, settings.margin)

@@ -31,7 +31,6 @@ T = M = 5  # threshold and margin
 
 def _table(n, d, relations, keys=None, source=None) -> suppression.Table:
     t = suppression.Table(1)
-    t.ids = [[i] for i in range(len(n))]
     t.keys = keys or [("zone", f"z{i:02}", "2020", i) for i in range(len(n))]
     t.n, t.d = np.array(n, dtype=float), np.array(d, dtype=float)
     t.source = np.array(source or [False] * len(n))
@@ -237,9 +236,9 @@ def test_primary_suppression_alone_is_broken_by_the_adversary(db_url):
     truth = additive_store.build(db_url)
     engine = db.make_engine(db_url)
     with db.session_scope(engine) as s:
-        table = suppression._tables(s, None)[0]
+        table = next(suppression._tables(s, None))
         reasons = suppression.primary_reasons(table, T)
-        for ids, r in zip(table.ids, reasons, strict=True):
+        for ids, r in zip(table.cell_ids(), reasons, strict=True):
             s.execute(update(IndicatorValue).where(IndicatorValue.id.in_(ids)).values(protection=str(r)))
         assert suppression.audit(s, Store.of(engine, suppression_threshold=T, protection_margin=M).settings)
     failures = _adversary(truth, _published(Store.of(engine, suppression_threshold=T)))
