@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, file_work, forms, ui
-from components.i18n import lang, t, tr
+from components.i18n import in_language, lang, t, tr
 from omradesatsing import formatting as fmt, read
 from omradesatsing.importers import run, tables
 from omradesatsing.permissions import Actor, PermissionDenied, has_role
@@ -30,6 +30,7 @@ CACHE_KEY = "data_import_cache"
 GENERATION_KEY = "data_import_generation"
 SOURCE_FIELDS = ("title", "publisher", "licence", "url")
 CHANGE_CODES = {"ny": "new", "endret": "changed", "uendret": "unchanged", "fjernes (eksempel)": "removed"}
+UNKNOWN_WORDS = {"indikatorer": "indicators", "steder": "places", "områder": "areas", "soner": "zones"}  # the core's words
 TEMPLATE_FILES = {"indicators": "indikatorverdier", "investments": "investeringer", "grants": "tilskudd",
                   "measures": "tiltak", "participation": "medvirkning", "targets": "maal"}
 
@@ -49,7 +50,8 @@ def _cached(signature: tuple, compute):
 
 
 def _error(exc: Exception) -> None:
-    lines = "\n".join(f"- {ui.plain(p.message)}" for p in getattr(exc, "problems", [])[:30]) or ui.plain(str(exc))
+    lines = "\n".join(f"- {ui.plain(in_language(p.message, lang()))}" for p in getattr(exc, "problems", [])[:30]) or \
+        ui.plain(in_language(str(exc), lang()))
     st.error(f"**{t('data_import.refused')}**\n\n{lines}", icon=":material/error:")
 
 
@@ -94,14 +96,15 @@ def _preview(report: run.ImportReport) -> None:
         st.markdown(f"- {t('data_import.revised', n=report.revised)}")
     for word, names in report.unknown.items():
         if names:
-            st.markdown(f"- {t('data_import.unknown', what=ui.plain(word), names=ui.plain(', '.join(names[:20])))}")
+            what = t(f"data_import.unknown_{UNKNOWN_WORDS[word]}") if word in UNKNOWN_WORDS else word
+            st.markdown(f"- {t('data_import.unknown', what=ui.plain(what), names=ui.plain(', '.join(names[:20])))}")
     if report.ignored_columns:
         st.markdown(f"- {t('data_import.ignored', names=ui.plain(', '.join(report.ignored_columns)))}")
     for note in report.notes:
-        st.markdown(f"- {ui.plain(note)}")
+        st.markdown(f"- {ui.plain(in_language(note, lang()))}")
     if report.problems:
         st.warning(t("data_import.problems_heading", n=report.refused) + "\n\n" + "\n".join(
-            f"- {ui.plain(p.message)}" for p in report.problems[:30]), icon=":material/warning:")
+            f"- {ui.plain(in_language(p.message, lang()))}" for p in report.problems[:30]), icon=":material/warning:")
     if report.preview is not None and len(report.preview):
         shown = report.preview.copy()
         shown["endring"] = shown["endring"].map(lambda w: t(f"data_import.change_{CHANGE_CODES.get(w, 'changed')}"))
@@ -312,7 +315,7 @@ def _file(engine, who: Actor, upload, generation: int) -> None:
         source_only = all(p.field in SOURCE_FIELDS for p in report.problems)
         if source_only:  # the file is fine: say what to fill in, not that it is refused
             st.info(t("data_import.source_missing") + "\n\n" + "\n".join(
-                f"- {ui.plain(p.message)}" for p in report.problems), icon=":material/edit_note:")
+                f"- {ui.plain(in_language(p.message, lang()))}" for p in report.problems), icon=":material/edit_note:")
         _preview(dataclasses.replace(report.report, problems=[p for p in report.report.problems
                                                                if p.field not in SOURCE_FIELDS]))
         if source_only:

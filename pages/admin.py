@@ -11,7 +11,7 @@ import streamlit as st
 
 from components import data_import, forms, shell, ui, zone_import
 from components.data import current_engine, q
-from components.i18n import lang, t
+from components.i18n import lang, t, tr
 from omradesatsing import auth, formatting as fmt, read, users
 from omradesatsing.permissions import PermissionDenied, has_role
 from omradesatsing.vocabulary import ROLES
@@ -39,6 +39,11 @@ if has_role(who, "admin"):
     })
     st.dataframe(table, hide_index=True, width="stretch")
 
+    here = lang()  # (format_func is also called outside the run, e.g. by AppTest: the language is captured)
+
+    def role_word(role: str) -> str:
+        return tr(here, f"roles.{role}")
+
     new_col, edit_col = st.columns(2)
     with new_col, st.form("new_user", clear_on_submit=False):
         st.markdown(f"**{t('admin.new_user')}**")
@@ -46,7 +51,7 @@ if has_role(who, "admin"):
         display = st.text_input(t("admin.col_name"), key="nu_name")
         password = st.text_input(t("login.password"), type="password", key="nu_password",
                                  help=t("admin.password_help", n=auth.MIN_PASSWORD_LENGTH))
-        role = st.selectbox(t("admin.col_role"), ROLES, index=1, format_func=lambda r: t(f"roles.{r}"), key="nu_role")
+        role = st.selectbox(t("admin.col_role"), ROLES, index=1, format_func=role_word, key="nu_role")
         chosen = st.multiselect(t("cols.areas"), list(names), format_func=names.get, key="nu_areas")
         if st.form_submit_button(t("admin.create"), type="primary", icon=":material/person_add:"):
             try:
@@ -66,7 +71,7 @@ if has_role(who, "admin"):
             current = next(u for u in people if u["username"] == pick)
             with st.form(f"edit_user_{pick}"):
                 role = st.selectbox(t("admin.col_role"), ROLES, index=ROLES.index(current["role"]),
-                                    format_func=lambda r: t(f"roles.{r}"))
+                                    format_func=role_word)
                 chosen = st.multiselect(t("cols.areas"), list(names), default=[s for s in current["areas"] if s in names],
                                         format_func=names.get)
                 active = st.checkbox(t("admin.may_log_in"), value=bool(current["active"]))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers.tables import MISSING_SYMBOLS, RawTable, to_number
 
 YEAR_RANGE = (1990, 2100)
@@ -94,10 +95,12 @@ class Typed:
             text = message(int(pos)) if callable(message) else message
             self.problems.setdefault(int(pos), []).append((header, text))
 
-    def where(self, pos: int, key: str | None = None) -> str:
+    def where(self, pos: int) -> Text:
         raw = self.raw
-        text = f"{raw.file_name}, {raw.row_word} {int(raw.row_numbers[pos])}"
-        return text + (f", kolonnen «{self.headers.get(key, key)}»" if key else "")
+        return Text(f"imp.where_{raw.row_word}", file=raw.file_name, row=int(raw.row_numbers[pos]))
+
+    def row_word(self) -> Text:
+        return Text(f"imp.row_word_{self.raw.row_word}")
 
 
 def match_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str, str], list[str]]:
@@ -158,7 +161,7 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Typed:
     for col in columns:
         if col.required and col.key in headers and col.kind != "bool":
             empty = t.values[col.key].isna().to_numpy()
-            t.bad(empty & ~_already_bad(t, col, n), col.key, "mangler verdi (kolonnen må fylles ut)")
+            t.bad(empty & ~_already_bad(t, col, n), col.key, Text("imp.required_empty"))
     return t
 
 
@@ -181,36 +184,35 @@ def _convert(t: Typed, col: Column, cells: pd.Series) -> pd.Series:
     if k == "text":
         out = _text_series(cells)
         long = unique_map(out, lambda v: v is not None and len(v) > col.limit).to_numpy(dtype=bool)
-        t.bad(long, col.key, f"teksten er lengre enn {col.limit} tegn")
+        t.bad(long, col.key, Text("imp.text_too_long", limit=col.limit))
         nul = unique_map(out, lambda v: v is not None and "\x00" in v).to_numpy(dtype=bool)
-        t.bad(nul, col.key, "teksten inneholder et ugyldig tegn (NUL)")
+        t.bad(nul, col.key, Text("imp.text_nul"))
         return out.where(~(long | nul), None)
     if k in ("int", "count", "number", "kroner", "year"):
         values, symbols, bad = to_number(cells)
-        what = {"int": "et helt tall", "count": "et helt tall (antall)", "number": "et tall",
-                "kroner": "et beløp i hele kroner", "year": "et årstall"}[k]
-        t.bad(bad, col.key, lambda p: f"«{_shown(cells, p)}» er ikke {what}")
+        what = Text(f"imp.what_{k}")
+        t.bad(bad, col.key, lambda p: Text("imp.not_a", cell=_shown(cells, p), what=what))
         ok = ~np.isnan(values)
         if k != "number":
             frac = ok & (values != np.round(values))
             if k == "kroner":
-                t.bad(frac, col.key, lambda p: f"«{_shown(cells, p)}» har øre; beløp skal være hele kroner")
+                t.bad(frac, col.key, lambda p: Text("imp.has_ore", cell=_shown(cells, p)))
             else:
-                t.bad(frac, col.key, lambda p: f"«{_shown(cells, p)}» er ikke {what}")
+                t.bad(frac, col.key, lambda p: Text("imp.not_a", cell=_shown(cells, p), what=what))
             values = np.where(frac, np.nan, values)
         if k in ("count", "kroner"):
             neg = values < 0
-            t.bad(neg, col.key, lambda p: f"«{_shown(cells, p)}» er negativt; {'antall' if k == 'count' else 'beløp'} "
-                                         "kan ikke være under 0")
+            negative = "imp.negative_count" if k == "count" else "imp.negative_amount"
+            t.bad(neg, col.key, lambda p: Text(negative, cell=_shown(cells, p)))
             values = np.where(neg, np.nan, values)
         if k == "kroner":
             big = values > MAX_AMOUNT_NOK
-            t.bad(big, col.key, "beløpet er over 100 mrd. kr; er det en skrivefeil?")
+            t.bad(big, col.key, Text("imp.amount_too_big"))
             values = np.where(big, np.nan, values)
         if k == "year":
             out_of = (values < YEAR_RANGE[0]) | (values > YEAR_RANGE[1])
-            t.bad(out_of, col.key, lambda p: f"«{_shown(cells, p)}» er ikke et årstall mellom {YEAR_RANGE[0]} og "
-                                             f"{YEAR_RANGE[1]}")
+            t.bad(out_of, col.key, lambda p: Text("imp.year_range", cell=_shown(cells, p), low=YEAR_RANGE[0],
+                                                  high=YEAR_RANGE[1]))
             values = np.where(out_of, np.nan, values)
         series = pd.Series(values, dtype="float64")
         if col.key == "value":  # keep the source's symbols (.., :) for the indicator rules
@@ -220,14 +222,13 @@ def _convert(t: Typed, col: Column, cells: pd.Series) -> pd.Series:
         texts = _text_series(cells)
         parsed = unique_map(texts, _period)
         bad = (texts.notna() & parsed.isna()).to_numpy(dtype=bool)
-        t.bad(bad, col.key, lambda p: f"«{_shown(cells, p)}» er ikke et år eller et årsspenn (skriv f.eks. 2023 "
-                                      "eller 2019–2021, der sluttåret ikke er før startåret)")
+        t.bad(bad, col.key, lambda p: Text("imp.bad_period", cell=_shown(cells, p)))
         return parsed
     if k == "date":
         parsed = unique_map(cells, _date)
         present = _text_series(cells).notna()
         bad = (present & parsed.isna()).to_numpy(dtype=bool)
-        t.bad(bad, col.key, lambda p: f"«{_shown(cells, p)}» er ikke en dato (skriv dd.mm.åååå eller åååå-mm-dd)")
+        t.bad(bad, col.key, lambda p: Text("imp.bad_date", cell=_shown(cells, p)))
         return parsed
     if k == "choice":
         lookup = choice_lookup(col.choices)
@@ -235,13 +236,13 @@ def _convert(t: Typed, col: Column, cells: pd.Series) -> pd.Series:
         codes = unique_map(texts, lambda v: None if v is None else lookup.get(norm(v)))
         bad = (texts.notna() & codes.isna()).to_numpy(dtype=bool)
         words = ", ".join(col.choices.values())
-        t.bad(bad, col.key, lambda p: f"«{_shown(cells, p)}» er ikke en kjent verdi; tillatt er: {words}")
+        t.bad(bad, col.key, lambda p: Text("imp.bad_choice", cell=_shown(cells, p), words=words))
         return codes
     if k == "bool":
         texts = unique_map(_text_series(cells), lambda v: norm(v) if v is not None else "")
         yes = texts.isin(YES - {""}) | ((texts == "") & col.default)
         bad = (~texts.isin(YES) & ~texts.isin(NO)).to_numpy(dtype=bool)
-        t.bad(bad, col.key, lambda p: f"«{_shown(cells, p)}» er verken ja eller nei")
+        t.bad(bad, col.key, lambda p: Text("imp.bad_bool", cell=_shown(cells, p)))
         return yes.astype(bool)
     raise AssertionError(k)
 

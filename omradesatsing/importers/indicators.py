@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers import columns as cols, run as run_mod
 from omradesatsing.importers.columns import Column
 from omradesatsing.importers.run import Context, ImportRefused, Plan, Problem, example_source_id, refuse
@@ -32,6 +33,7 @@ from omradesatsing.models import (
     Zone,
     ZonePart,
 )
+from omradesatsing.suppression import VALUE_COLUMNS
 from omradesatsing.vocabulary import ZONE_LEVELS
 
 LEVEL_WORDS = {"kommune": "kommune", "bydel": "bydel", "delomraade": "delområde", "levekaarssone": "levekårssone",
@@ -121,7 +123,7 @@ class Places:
         if len(fits) == 1:
             return fits[0], None
         editions = ", ".join(sorted({self.zone_row[i].edition for i in ids}))
-        return None, f"finnes i flere utgaver av sonene ({editions}) og året avgjør ikke hvilken"
+        return None, editions
 
     def resolve(self, level: str | None, place: str, year: int) -> tuple[tuple | None, str | None]:
         """(scope, zone_id, area_id) or a Norwegian reason."""
@@ -131,20 +133,20 @@ class Places:
                                and text not in self.by_code):
             if key in self.areas:
                 return ("area", None, self.areas[key][0]), None
-            return None, f"«{text}» er ikke et satsingsområde i databasen"
+            return None, Text("imp.unknown_area", name=text)
         if level == "country" or (level is None and key in COUNTRY_NAMES):
             return (("country", None, None), None) if key in COUNTRY_NAMES else (
-                None, f"«{text}» er ikke Norge (skriv 0 eller Norge)")
+                None, Text("imp.not_norway", name=text))
         if level == "kommune" or (level is None and key in CITY_NAMES):
             return (("city", None, None), None) if key in CITY_NAMES else (
-                None, f"«{text}» er ikke Bergen (4601); andre kommuner har ingen tall i dashbordet")
+                None, Text("imp.not_bergen", name=text))
         ids = self.by_code.get(text)
         if ids and level:
             ids = [i for i in ids if self.zone_row[i].level == level]
         if ids:
             zone_id, why = self._zone_for_year(ids, year)
             if zone_id is None:
-                return None, f"koden «{text}» {why}"
+                return None, Text("imp.code_editions", name=text, editions=why)
             return ("zone", zone_id, None), None
         named = self.by_name.get(key, [])
         if level:
@@ -153,14 +155,14 @@ class Places:
         if len(levels) == 1:
             zone_id, why = self._zone_for_year([i for _, i in named], year)
             if zone_id is None:
-                return None, f"«{text}» {why}"
+                return None, Text("imp.name_editions", name=text, editions=why)
             return ("zone", zone_id, None), None
         if len(levels) > 1 or (named and key in self.areas):
             where = [LEVEL_WORDS[lv] for lv in levels] + (["område"] if key in self.areas and not level else [])
-            return None, (f"«{text}» finnes på flere nivåer ({', '.join(where)}); skriv nivået i kolonnen «nivå» "
-                          "eller velg det for hele fila")
-        lv = f" på nivået {LEVEL_WORDS[level]}" if level else ""
-        return None, f"«{text}» er ikke et sted i databasen{lv} (verken kode eller navn)"
+            return None, Text("imp.several_levels", name=text, levels=", ".join(where))
+        if level:
+            return None, Text("imp.unknown_place_level", name=text, level=LEVEL_WORDS[level])
+        return None, Text("imp.unknown_place", name=text)
 
     def editable_zone_ids(self, area_ids: set[int]) -> set[int]:
         """The zones an editor of these areas may give figures: the areas' zones, the zones below them
@@ -225,8 +227,7 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     if missing.any():
         unknown["indikatorer"] = sorted({str(v) for v in names[missing]})
         known = known_indicators_text(session)
-        t.bad(missing, "indicator", lambda p: f"«{names.iloc[p]}» er ingen indikator i databasen; kjente "
-                                              f"indikatorer er: {known}")
+        t.bad(missing, "indicator", lambda p: Text("imp.unknown_indicator", name=names.iloc[p], known=known))
 
     periods = t.values["period"].copy()
     if "year" in t.present:  # a period in words («rapport 2016, dataår ikke oppgitt») with its year beside it
@@ -260,8 +261,9 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     codes, uniques = pd.factorize(combo_key, use_na_sentinel=False)
     _u, first_pos = np.unique(codes, return_index=True)
     resolved, reasons = [], []
+    level_a, place_a, year_a = (s_.to_numpy(dtype=object) for s_ in (level, place, year))
     for pos in first_pos:
-        lv, pl, yr = level.iloc[pos], place.iloc[pos], year.iloc[pos]
+        lv, pl, yr = level_a[pos], place_a[pos], year_a[pos]
         if pl is None or yr is None or pd.isna(yr):
             resolved.append(None)
             reasons.append(None)
@@ -301,17 +303,15 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     value = np.where(derivable & ~suppressed, scale * numer / np.where(denom > 0, denom, 1), value)
     no_value = np.isnan(value) & ~suppressed & ~skipped & ~t.values["value"].isna().to_numpy()  # bad cell: reported
     empty = np.isnan(value) & ~suppressed & ~skipped & ~no_value & value_text.isna().to_numpy()
-    t.bad(empty, "value", "mangler verdi (skriv tallet, «:» eller prikket = ja for et tall kilden har skjult, "
-                          "eller «..» for et tall som mangler)")
+    t.bad(empty, "value", Text("imp.value_missing"))
     value = np.where(suppressed, np.nan, value)
     pct = (unit == "percent") & ~np.isnan(value) & ((value < 0) | (value > 100))
-    t.bad(pct, "value", lambda p: f"{value[p]:g} er utenfor 0–100; indikatoren «{keys.get(ind_id.iloc[p])}» er en "
-                                  "andel i prosent")
+    t.bad(pct, "value", lambda p: Text("imp.percent_range", value=f"{value[p]:g}", indicator=keys.get(ind_id.iloc[p])))
     over = ~np.isnan(numer) & ~np.isnan(denom) & (numer > denom) & ~np.isnan(scale)
-    t.bad(over, "numerator", lambda p: f"telleren ({numer[p]:g}) er større enn nevneren ({denom[p]:g})")
+    t.bad(over, "numerator", lambda p: Text("imp.numerator_over", numerator=f"{numer[p]:g}", denominator=f"{denom[p]:g}"))
     ci_low, ci_high = t.values["ci_low"].to_numpy(dtype=float), t.values["ci_high"].to_numpy(dtype=float)
     ci_bad = ~np.isnan(ci_low) & ~np.isnan(ci_high) & (ci_low > ci_high)
-    t.bad(ci_bad, "ci_low", "nedre grense er større enn øvre grense")
+    t.bad(ci_bad, "ci_low", Text("imp.ci_order"))
 
     illustrative = t.values["illustrative"].to_numpy(dtype=bool)
     rows = pd.DataFrame({
@@ -336,8 +336,8 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
         first_row = dict(zip(key_text[~key_text.duplicated(keep="first")],
                              rows.loc[involved, "pos"][~key_text.duplicated(keep="first").to_numpy()], strict=True))
         by_pos = dict(zip(rows.loc[involved, "pos"], key_text, strict=True))
-        t.bad(dupe, "place", lambda p: f"samme indikator, sted og periode som {t.raw.row_word} "
-                                       f"{int(t.raw.row_numbers[first_row[by_pos[p]]])}")
+        t.bad(dupe, "place", lambda p: Text("imp.duplicate_value", row_word=t.row_word(),
+                                            row=int(t.raw.row_numbers[first_row[by_pos[p]]])))
 
     # editors: their own areas only
     if not ctx.is_admin:
@@ -348,15 +348,14 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
             if s is not None else True
             for s, z, a in zip(rows["scope"], rows["zone_id"].fillna(-1), rows["area_id"].fillna(-1), strict=True)],
             dtype=bool)
-        mine_text = ", ".join(sorted(ctx.actor.area_slugs)) or "ingen"
-        t.bad(~allowed, "place", f"du kan bare importere tall for stedene i dine områder ({mine_text}); "
-                                 "tall for andre steder, Bergen og Norge importeres av en administrator")
+        mine_text = ", ".join(sorted(ctx.actor.area_slugs)) or Text("imp.none")
+        t.bad(~allowed, "place", Text("imp.own_places_only", areas=mine_text))
 
     own_source = run_mod.row_sources(ctx, t)
     good = ~np.isin(np.arange(n), list(t.problems)) & ~skipped
     if skipped.any():
         t.raw.import_notes = [*getattr(t.raw, "import_notes", []),
-                              f"{int(skipped.sum())} rader uten tall («..» eller «.») er hoppet over."]
+                              Text("imp.skipped_rows", n=int(skipped.sum()))]
     rows = rows[good].reset_index(drop=True)
     example_id = example_source_id(session) if rows["illustrative"].any() else None
     default = np.where(rows["illustrative"], example_id or run_mod.NO_SOURCE, ctx.source_id or run_mod.NO_SOURCE)
@@ -439,12 +438,14 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
             candidates = candidates[(candidates["area_id"].isin(mine)) | (candidates["zone_id"].isin(zones_ok))]
         deletes = candidates["id"]
 
-    before = existing[existing["id"].isin(set(updates["id"].dropna().astype(int)) | set(deletes.astype(int)))]
+    gone = existing["id"].isin(set(updates["id"].dropna().astype(int)) | set(deletes.astype(int)))
+    before = existing[gone]
     preview = _preview(new_rows, merged, changed, unchanged, existing, deletes, places, keys)
+    indicator_ids = set(ids) | set(int(i) for i in existing.loc[existing["id"].isin(deletes), "indicator_id"])
     return Plan(table=table, inserts=inserts, updates=updates, before=before, deletes=deletes.reset_index(drop=True),
                 unchanged=int(unchanged.sum()), preview=preview, replaced_examples=replaced,
-                revised_ids=revised_ids.reset_index(drop=True), indicator_ids=set(ids) | set(
-                    int(i) for i in existing.loc[existing["id"].isin(deletes), "indicator_id"]))
+                revised_ids=revised_ids.reset_index(drop=True), indicator_ids=indicator_ids,
+                kept_values=existing.loc[~gone & existing["indicator_id"].isin(indicator_ids), list(VALUE_COLUMNS)])
 
 
 def _fmt(v) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers import columns as cols, records
 from omradesatsing.importers.columns import Column
 from omradesatsing.importers.run import Context, Plan
@@ -73,22 +74,21 @@ def _zones(ctx: Context, t: cols.Typed) -> pd.Series:
     found = cols.unique_map(texts, lambda v: None if v is None else places.resolve(None, v, 9999))
     ids = found.map(lambda r: r[0][1] if r and r[0] and r[0][0] == "zone" else None)
     bad = (texts.notna() & ids.isna()).to_numpy(dtype=bool)
-    t.bad(bad, "zone", lambda p: (found.iloc[p][1] if found.iloc[p] and found.iloc[p][1] else
-                                  f"«{texts.iloc[p]}» er ikke en sone") + "; skriv sonens kode")
+    t.bad(bad, "zone", lambda p: Text("imp.write_zone_code", reason=found.iloc[p][1] if found.iloc[p] and found.iloc[p][1]
+                                      else Text("imp.not_a_zone", name=texts.iloc[p])))
     return ids.astype("Int64")
 
 
 def plan(ctx: Context, t: cols.Typed) -> Plan:
     area_id = records.area_ids(ctx, t)
     start, end = t.values["start_year"], t.values["end_year"]
-    t.bad((end < start).to_numpy(), "end_year", lambda p: f"sluttåret {int(end.iloc[p])} er før startåret "
-                                                          f"{int(start.iloc[p])}")
+    t.bad((end < start).to_numpy(), "end_year", lambda p: Text("imp.end_before_start", end=int(end.iloc[p]),
+                                                               start=int(start.iloc[p])))
     lon, lat = t.values["lon"], t.values["lat"]
-    t.bad((lon.isna() ^ lat.isna()).to_numpy(), "lon", "fyll ut både lengdegrad og breddegrad, eller ingen av dem")
+    t.bad((lon.isna() ^ lat.isna()).to_numpy(), "lon", Text("imp.lon_lat_both"))
     outside = (lon.notna() & lat.notna() & ((lon < BERGEN_BOX[0]) | (lon > BERGEN_BOX[2]) | (lat < BERGEN_BOX[1])
                                             | (lat > BERGEN_BOX[3]))).to_numpy()
-    t.bad(outside, "lon", lambda p: f"punktet ({lon.iloc[p]:g}, {lat.iloc[p]:g}) ligger ikke i Bergen; er lengde- "
-                                    "og breddegrad byttet om, eller i et annet koordinatsystem?")
+    t.bad(outside, "lon", lambda p: Text("imp.outside_bergen", lon=f"{lon.iloc[p]:g}", lat=f"{lat.iloc[p]:g}"))
     spent = t.values["spent_nok"].fillna(0)
     zone_id = _zones(ctx, t)
     rows = pd.DataFrame({

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers import columns as cols, records
 from omradesatsing.importers.columns import Column
 from omradesatsing.importers.run import Context, Plan, bulk_insert, next_ids
@@ -69,7 +70,7 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
         cols.norm(v))).astype("Int64")
     bad_sub = (names.notna() & sub_id.isna()).to_numpy()
     listed = ", ".join(f"{s.number} ({s.name})" for s in sorted(subs, key=lambda s: s.number))
-    t.bad(bad_sub, "subprogramme", lambda p: f"«{names.iloc[p]}» er ikke et delprogram; kjente er: {listed}")
+    t.bad(bad_sub, "subprogramme", lambda p: Text("imp.unknown_subprogramme", name=names.iloc[p], known=listed))
     known = records.areas(session)
     area_lists = []
     unknown_areas = set()
@@ -80,19 +81,19 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
             hit = known.get(cols.norm(part))
             if hit is None:
                 unknown_areas.add(part)
-                t.bad(np.arange(len(t)) == pos, "areas", f"«{part}» er ikke et satsingsområde i databasen")
+                t.bad(np.arange(len(t)) == pos, "areas", Text("imp.unknown_area", name=part))
             else:
                 ids.append(hit[0])
         if not ctx.is_admin and (not ids or any(i not in mine for i in ids)):
-            t.bad(np.arange(len(t)) == pos, "areas", "du kan bare importere tiltak i dine områder ("
-                                                     + (", ".join(sorted(ctx.actor.area_slugs)) or "ingen") + ")")
+            t.bad(np.arange(len(t)) == pos, "areas", Text("imp.own_measures_only", areas=", ".join(
+                sorted(ctx.actor.area_slugs)) or Text("imp.none")))
         area_lists.append(sorted(set(ids)))
     progress = t.values["progress"]
     t.bad(((progress < 0) | (progress > 100)).to_numpy(), "progress",
-          lambda p: f"framdriften {progress.iloc[p]:g} er ikke mellom 0 og 100")
+          lambda p: Text("imp.progress_range", value=f"{progress.iloc[p]:g}"))
     start, end = t.values["start_date"], t.values["end_date"]
     t.bad(np.array([s is not None and e is not None and e < s for s, e in zip(start, end, strict=True)], dtype=bool),
-          "end_date", "sluttdatoen er før startdatoen")
+          "end_date", Text("imp.end_date_before"))
     illustrative = t.values["illustrative"].astype(bool)
     status_illustrative = (t.values["status_illustrative"].astype(bool) | illustrative
                            if "status_illustrative" in t.present else illustrative)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Table, select
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers import columns as cols, run
 from omradesatsing.importers.run import PREVIEW_ROWS, Context, Plan, example_source_id
 from omradesatsing.models import Area, Source
@@ -31,13 +32,12 @@ def area_ids(ctx: Context, t: cols.Typed, key: str = "area", *, required: bool =
     ids = cols.unique_map(names, lambda v: None if v is None else (known.get(cols.norm(v)) or (None,))[0])
     unknown = (names.notna() & ids.isna()).to_numpy(dtype=bool)
     listed = ", ".join(sorted({a[1] for a in known.values()}))
-    t.bad(unknown, key, lambda p: f"«{names.iloc[p]}» er ikke et satsingsområde i databasen; kjente er: {listed}")
+    t.bad(unknown, key, lambda p: Text("imp.unknown_area_known", name=names.iloc[p], known=listed))
     if not ctx.is_admin:
         mine = {a[0] for a in known.values() if a[1] in ctx.actor.area_slugs}
-        mine_text = ", ".join(sorted(ctx.actor.area_slugs)) or "ingen"
+        mine_text = ", ".join(sorted(ctx.actor.area_slugs)) or Text("imp.none")
         outside = (ids.notna() & ~ids.isin(mine)).to_numpy(dtype=bool) | (names.isna().to_numpy() & True)
-        t.bad(outside & ~unknown, key, f"du kan bare importere for dine områder ({mine_text}); rader uten område "
-                                       "eller for andre områder importeres av en administrator")
+        t.bad(outside & ~unknown, key, Text("imp.own_areas_only", areas=mine_text))
     return ids.astype("Int64")
 
 

@@ -25,7 +25,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -36,6 +36,7 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, t
 
 from omradesatsing import config, db, suppression
 from omradesatsing.auth import current_actor
+from omradesatsing.catalogue import Text
 from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.importers import columns as cols, tables
 from omradesatsing.models import AuditEntry, ImportLog, Indicator, IndicatorValueRevision, Source, utcnow
@@ -81,15 +82,13 @@ class SourceInfo:
 
     def problems(self) -> list[Problem]:
         out = []
-        for key, word in (("title", "Kilde (publikasjon)"), ("publisher", "Utgiver"), ("licence", "Lisens"),
-                          ("url", "Nettadresse")):
+        for key in ("title", "publisher", "licence", "url"):
             if not (getattr(self, key) or "").strip():
-                hint = " (eller «intern» for kommunens egne tall)" if key == "url" else ""
-                out.append(Problem(key, f"{word} må fylles ut{hint}: en import lagrer ekte tall, og hvert tall "
-                                        "skal vise hvor det kommer fra."))
+                out.append(Problem(key, Text("imp.source_url_required" if key == "url" else "imp.source_required",
+                                             field=Text(f"imp.field_{key}"))))
         url = (self.url or "").strip()
         if url and url.lower() != INTERNAL_URL and not re.match(r"^https?://\S+\.\S+$", url):
-            out.append(Problem("url", f"Nettadressen «{url[:80]}» må begynne med https:// (eller være «intern»)."))
+            out.append(Problem("url", Text("imp.source_url_bad", url=url[:80])))
         return out
 
 
@@ -191,6 +190,9 @@ class Plan:
     indicator_ids: set[int] = field(default_factory=set)
     after_write: Callable[[Any, int, Plan, dict], None] | None = None  # extra writes (status history)
     version_column: str | None = None
+    # Indicator values: the stored rows of ``indicator_ids`` that stay as they are (``suppression.VALUE_COLUMNS``),
+    # so that the suppression step is given every value of those indicators without reading them back.
+    kept_values: pd.DataFrame | None = None
 
 
 # --- source ---------------------------------------------------------------------------------------
@@ -353,10 +355,10 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
     report.ignored_columns = typed.ignored
     missing = [c for c in module.COLUMNS if c.required and c.key not in typed.present]
     if missing:
-        raise refuse(f"{file_name}: kolonnen {', '.join('«' + c.header + '»' for c in missing)} mangler for "
-                     f"{KIND_WORDS[kind]}. Fila har kolonnene "
-                     f"{', '.join('«' + str(h) + '»' for h in raw.frame.columns)}; malen har "
-                     f"{', '.join('«' + c.header + '»' for c in module.COLUMNS)}.", "kolonner")
+        raise refuse(Text("imp.missing_columns", file=file_name,
+                          columns=", ".join("«" + c.header + "»" for c in missing), kind=Text(f"imp.kind_{kind}"),
+                          found=", ".join("«" + str(h) + "»" for h in raw.frame.columns),
+                          template=", ".join("«" + c.header + "»" for c in module.COLUMNS)), "kolonner")
     if not (kind == "indicators" and "year" in typed.present):  # the raw cells are not read again: free them
         raw.frame = raw.frame.iloc[:0]
     info = _clean_source(source or SourceInfo())
@@ -403,14 +405,15 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
             select(Indicator.id, Indicator.updated_at).where(Indicator.id.in_(sorted(plan.indicator_ids))))}
     entry.undo = undo  # complete before it is assigned: the JSON column does not see later changes
     indicator_ids = sorted(plan.indicator_ids)
-    plan.inserts = plan.updates = plan.before = plan.preview = None  # free the rows before the suppression step
+    values = _values_after(plan) if plan.kept_values is not None else None
+    plan.inserts = plan.updates = plan.before = plan.preview = plan.kept_values = None  # free the rest first
     del typed, raw
     gc.collect()
     if indicator_ids:
         _progress(progress, 0.85, "Prikker små tall …")
         session.execute(update(Indicator).where(Indicator.id.in_(indicator_ids)).values(updated_at=utcnow()))
         session.flush()
-        suppression.protect(session, settings or config.load_settings(), indicator_ids)
+        suppression.protect(session, settings or config.load_settings(), indicator_ids, values=values)
     session.add(AuditEntry(username=actor.username, action="import", entity=kind, entity_id=str(entry.id),
                            detail={"file": file_name, "sha256": report.sha256, "rows": report.rows,
                                    "added": report.added, "changed": report.changed,
@@ -418,6 +421,22 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
                                    "source_id": source_id}))
     report.import_id = entry.id
     return report
+
+
+def _values_after(plan: Plan) -> pd.DataFrame:
+    """Every value row of the plan's indicators as this transaction now has them: the rows kept, the
+    rows updated (their keys as stored, their counts as written) and the rows inserted (ids given by
+    ``_write``), in ``suppression.VALUE_COLUMNS``."""
+    columns = list(suppression.VALUE_COLUMNS)
+    parts = [plan.kept_values[columns]]
+    if len(plan.updates):
+        ups = plan.updates.set_index("id")
+        keys = plan.before.set_index("id").loc[ups.index, ["indicator_id", "scope", "zone_id", "area_id", "period"]]
+        parts.append(keys.join(ups[["numerator", "denominator", "suppressed", "protection"]]).reset_index()[columns])
+    if len(plan.inserts):
+        parts.append(plan.inserts[columns])
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else plan.kept_values[columns]
 
 
 def _period_of(typed: cols.Typed) -> str | None:
@@ -460,15 +479,15 @@ def _problem_list(typed: cols.Typed, bad: list[int]) -> list[Problem]:
     out = []
     for pos in bad:
         for header, message in typed.problems[pos]:
-            out.append(Problem(header, f"{typed.where(pos)}, kolonnen «{header}»: {message}."))
+            out.append(Problem(header, Text("imp.cell_problem", where=typed.where(pos), column=header, message=message)))
             if len(out) >= MAX_PROBLEMS:
                 break
         if len(out) >= MAX_PROBLEMS:
             break
     total = sum(len(v) for v in typed.problems.values())
     if total > len(out):
-        out.append(Problem("fil", f"{typed.raw.file_name}: … og {_n(total - len(out))} problemer til "
-                                  f"({_n(len(bad))} rader har feil i alt)."))
+        out.append(Problem("fil", Text("imp.more_problems", file=typed.raw.file_name, more=_n(total - len(out)),
+                                       rows=_n(len(bad)))))
     return out
 
 
@@ -566,6 +585,15 @@ def _python_columns(frame_: pd.DataFrame, *, sqlite: bool) -> list[list]:
     return out
 
 
+INSERT_CHUNK = 50_000  # rows converted to Python values at a time (not 2 million rows × 17 columns at once)
+
+
+def _python_rows(frame_: pd.DataFrame, *, sqlite: bool) -> Iterator[tuple]:
+    """The rows of ``frame_`` as tuples of plain Python values, converted a block of rows at a time."""
+    for start in range(0, len(frame_), INSERT_CHUNK):
+        yield from zip(*_python_columns(frame_.iloc[start:start + INSERT_CHUNK], sqlite=sqlite), strict=True)
+
+
 def bulk_insert(session, table: Table, frame_: pd.DataFrame) -> None:
     """Insert ``frame_`` (with ``id``) the fastest way each backend has: ``executemany`` of tuples in
     this transaction on SQLite, ``COPY`` on PostgreSQL."""
@@ -576,16 +604,15 @@ def bulk_insert(session, table: Table, frame_: pd.DataFrame) -> None:
     column_list = ", ".join(f'"{c}"' for c in names)
     if conn.dialect.name == "postgresql":
         raw_conn = conn.connection.driver_connection
-        rows = zip(*_python_columns(frame_, sqlite=False), strict=True)
         with raw_conn.cursor() as cur, cur.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
-            for row in rows:
+            for row in _python_rows(frame_, sqlite=False):
                 copy.write_row(row)
         return
     marks = ", ".join("?" for _ in names)
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.executemany(f'INSERT INTO "{table.name}" ({column_list}) VALUES ({marks})',
-                           zip(*_python_columns(frame_, sqlite=True), strict=True))
+                           _python_rows(frame_, sqlite=True))
     finally:
         cursor.close()
 

@@ -89,6 +89,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from omradesatsing.catalogue import Text
 from omradesatsing.commands import Problem, ValidationError
 
 # Tables may be larger than zone files (the CLI imports 2 million rows); the Admin page is limited by
@@ -232,16 +233,13 @@ def _check_name_and_size(data: bytes, file_name: str) -> str:
     """The reader ("csv", "excel" or "jsonstat") from the extension; refuses other types and sizes."""
     suffix = PurePosixPath(file_name).suffix.lower()
     if suffix in OTHER_SPREADSHEETS:
-        raise _fail(f"{file_name}: fila er {OTHER_SPREADSHEETS[suffix]}, som ikke kan leses. Åpne den i Excel (eller "
-                    "LibreOffice) og lagre den som Excel-arbeidsbok (.xlsx) eller CSV.")
+        raise _fail(Text("imp.other_spreadsheet", file=file_name, kind=OTHER_SPREADSHEETS[suffix]))
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES + JSONSTAT_SUFFIXES:
-        shown = f"«{suffix}»" if suffix else "uten filendelse"
-        raise _fail(f"{file_name}: filtypen {shown} kan ikke importeres. Bruk CSV (.csv, .txt eller .tsv), "
-                    "Excel (.xlsx) eller JSON-stat (.json).")
+        raise _fail(Text("imp.file_type", file=file_name, suffix=f"«{suffix}»" if suffix else Text("imp.no_suffix")))
     if len(data) > MAX_FILE_BYTES:
-        raise _fail(f"{file_name}: fila er {_size_text(len(data))}; største tillatte størrelse er {MAX_FILE_MB} MB.")
+        raise _fail(Text("imp.file_too_big", file=file_name, size=_size_text(len(data)), limit=MAX_FILE_MB))
     if not data:
-        raise _fail(f"{file_name}: fila er tom.")
+        raise _fail(Text("imp.file_empty", file=file_name))
     if suffix in CSV_SUFFIXES:
         return "csv"
     return "excel" if suffix in EXCEL_SUFFIXES else "jsonstat"
@@ -476,7 +474,7 @@ def _sniff(head: str, truncated: bool, file_name: str) -> tuple[str, int, int]:
         if best is None or key > best[0]:
             best = (key, delimiter, h, records[h][0])
     if best is None:
-        raise _fail(f"{file_name}: fila er tom (den har bare blanke linjer).")
+        raise _fail(Text("imp.file_blank", file=file_name))
     _key, delimiter, h, line = best
     if not _key[0]:
         delimiter = "\t" if file_name.lower().endswith(".tsv") else ";"
@@ -492,19 +490,19 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
     if kind is not None:
         hint = ""
         if "Excel-fil (.xlsx)" in kind:
-            hint = " Gi fila endelsen .xlsx."
+            hint = Text("imp.hint_xlsx_suffix")
         elif "UTF-16" in kind:
-            hint = " Lagre den som «CSV UTF-8» (kommadelt) i stedet."
+            hint = Text("imp.hint_utf16")
         elif "Office" in kind or "regneark" in kind or "arbeidsbok" in kind:
-            hint = " Åpne den i Excel og lagre den som .xlsx eller «CSV UTF-8»."
-        raise _fail(f"{file_name}: fila er ikke en CSV-fil (innholdet ser ut som {kind}).{hint}")
+            hint = Text("imp.hint_office")
+        raise _fail(Text("imp.not_csv", file=file_name, kind=kind, hint=hint))
     text, encoding, bom = _decode(data, file_name)
     kind = _text_kind(text)
     if kind is not None:
-        hint = " Gi fila endelsen .json." if kind.startswith("JSON") else ""
-        raise _fail(f"{file_name}: fila er ikke en CSV-fil (innholdet ser ut som {kind}).{hint}")
+        hint = Text("imp.hint_json_suffix") if kind.startswith("JSON") else ""
+        raise _fail(Text("imp.not_csv", file=file_name, kind=kind, hint=hint))
     if not text.strip():
-        raise _fail(f"{file_name}: fila er tom (den har bare blanke linjer).")
+        raise _fail(Text("imp.file_blank", file=file_name))
     truncated = len(text) > SNIFF_BYTES
     head = text[:SNIFF_BYTES]
     if truncated and "\n" in head:
@@ -544,7 +542,7 @@ def _read_csv(data: bytes, file_name: str) -> RawTable:
     body = frame.iloc[1:].reset_index(drop=True)
     del frame
     numbers = _csv_row_numbers(data, body, header_line + header_breaks)
-    return _finish_frame(body, names, numbers, file_name, "CSV", f"linje {header_line}",
+    return _finish_frame(body, names, numbers, file_name, "CSV", Text("imp.where_line", line=header_line),
                          lambda i: f"kolonne {i + 1}", encoding=encoding, delimiter=delimiter)
 
 
@@ -600,13 +598,13 @@ def _finish_frame(body: pd.DataFrame, names: list[str], numbers: np.ndarray, fil
     keep, problems = _named_columns(names, has_data, file_name, header_where, column_word)
     _raise_all(problems, file_name)
     if not keep:
-        raise _fail(f"{file_name}: fila har ingen overskriftsrad med kolonnenavn.")
+        raise _fail(Text("imp.no_header", file=file_name))
     rows = ~blank_rows
     frame = body.iloc[rows, keep] if not rows.all() else body.iloc[:, keep]
     frame = frame.reset_index(drop=True)
     frame.columns = [names[i] for i in keep]
     if frame.empty:
-        raise _fail(f"{file_name}: fila har ingen datarader (bare overskriftsraden, {header_where}).")
+        raise _fail(Text("imp.no_rows", file=file_name, where=header_where))
     return RawTable(file_name=file_name, format=fmt, frame=frame, row_numbers=np.asarray(numbers)[rows],
                     row_word="rad", **extra)
 
@@ -650,14 +648,12 @@ ERROR_TYPE = re.compile(rb' t="e"')
 def _read_excel(data: bytes, file_name: str, sheet: str | None) -> RawTable:
     if not data.startswith(b"PK"):
         kind = _looks_like(data) or _text_kind(data[:SNIFF_BYTES].decode("utf-8", "replace")) or "tekst eller ukjent innhold"
-        hint = (" Åpne den i Excel og lagre den som Excel-arbeidsbok (.xlsx), uten passord, eller som «CSV UTF-8»."
-                if "Office" in kind or "regneark" in kind else "")
-        raise _fail(f"{file_name}: fila er ikke en Excel-fil (.xlsx) (innholdet ser ut som {kind}).{hint}")
+        hint = Text("imp.hint_office_password") if "Office" in kind or "regneark" in kind else ""
+        raise _fail(Text("imp.not_xlsx", file=file_name, kind=kind, hint=hint))
     kind = _zip_kind(data)
     if kind != "en Excel-fil (.xlsx)":
-        hint = (" Åpne den i Excel (eller LibreOffice) og lagre den som Excel-arbeidsbok (.xlsx) eller «CSV UTF-8»."
-                if "regneark" in kind or "arbeidsbok" in kind else "")
-        raise _fail(f"{file_name}: fila er ikke en Excel-fil (.xlsx) (innholdet ser ut som {kind}).{hint}")
+        hint = Text("imp.hint_resave") if "regneark" in kind or "arbeidsbok" in kind else ""
+        raise _fail(Text("imp.not_xlsx", file=file_name, kind=kind, hint=hint))
     import python_calamine
 
     try:
@@ -701,10 +697,8 @@ def _read_workbook(data: bytes, file_name: str, sheet: str | None, python_calami
 def _refuse_missing_values(scan: _SheetScan, sheet: str, file_name: str) -> None:
     if scan.n_missing:
         cells = ", ".join(scan.missing) + (" …" if scan.n_missing > len(scan.missing) else "")
-        what = "celle" if scan.n_missing == 1 else "celler"
-        raise _fail(f"{file_name}: arket «{sheet}» har {_count_text(scan.n_missing)} {what} med formel uten lagret "
-                    f"verdi ({cells}). Fila er trolig laget av et program som ikke regner ut formler. Åpne den i Excel "
-                    "og lagre den på nytt, eller kopier cellene og lim dem inn som verdier.")
+        raise _fail(Text("imp.formulas", file=file_name, sheet=sheet, n=_count_text(scan.n_missing),
+                         cells=Text("imp.cell_one" if scan.n_missing == 1 else "imp.cell_many"), refs=cells))
 
 
 def _choose_sheet(names: list[str], meta: dict, sheet: str | None, load, file_name: str) -> str:
@@ -925,7 +919,7 @@ def _excel_frame(rows: list[list], row0: int, col0: int, sheet: str, sheets: lis
     body[body == ""] = None
     frame = pd.DataFrame(body, dtype=object)
     numbers = row0 + h + 2 + np.arange(len(body), dtype=np.int64)
-    header_where = f"arket «{sheet}», rad {row0 + h + 1}"
+    header_where = Text("imp.where_sheet_row", sheet=sheet, row=row0 + h + 1)
     return _finish_frame(frame, names, numbers, file_name, "Excel", header_where,
                          lambda i: f"kolonne {_column_letter(col0 + i)}", sheet=sheet, sheets=list(sheets))
 

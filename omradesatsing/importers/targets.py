@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from omradesatsing.catalogue import Text
 from omradesatsing.importers import columns as cols, records
 from omradesatsing.importers.columns import Column
 from omradesatsing.importers.run import Context, Plan
@@ -36,10 +37,10 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     ind_id = cols.unique_map(names, lambda v: None if v is None else lookup.get(cols.norm(v))).astype("Int64")
     missing = (names.notna() & ind_id.isna()).to_numpy()
     known = "; ".join(f"{r.key} ({r.name_nb})" for r in frame_.itertuples(index=False))
-    t.bad(missing, "indicator", lambda p: f"«{names.iloc[p]}» er ingen indikator i databasen; kjente er: {known}")
+    t.bad(missing, "indicator", lambda p: Text("imp.unknown_indicator", name=names.iloc[p], known=known))
     value = t.values["target_value"]
     pct = (ind_id.map(unit) == "percent").fillna(False).to_numpy(dtype=bool) & ((value < 0) | (value > 100)).to_numpy()
-    t.bad(pct, "target_value", lambda p: f"{value.iloc[p]:g} er utenfor 0–100 for en andel i prosent")
+    t.bad(pct, "target_value", lambda p: Text("imp.percent_range_target", value=f"{value.iloc[p]:g}"))
     area_id = records.area_ids(ctx, t)
     rows = pd.DataFrame({"pos": np.arange(len(t)), "indicator_id": ind_id, "area_id": area_id,
                          "target_value": value, "target_year": t.values["target_year"].astype("Int64"),

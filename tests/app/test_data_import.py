@@ -51,7 +51,9 @@ def test_admin_uploads_previews_imports_and_undoes_a_norwegian_csv(own_store, la
     _uploader(at).set_value(("levekår.csv", CSV, "text/csv")).run()
     assert_clean(at)
     # without a source the preview says what is missing (not that the file is refused); nothing is written
-    assert "Utgiver må fylles ut" in text_of(at) and ui("data_import.source_missing", lang) in text_of(at)
+    missing = ui("imp.source_required", lang).split("{field}")[1].split(":")[0]  # « må fylles ut» in the page's language
+    assert ui("imp.field_publisher", lang) + missing in text_of(at), text_of(at)
+    assert ui("data_import.source_missing", lang) in text_of(at)
     _fill_source(at)
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -76,14 +78,20 @@ def test_admin_uploads_previews_imports_and_undoes_a_norwegian_csv(own_store, la
         assert conn.scalar(select(ImportLog.undone_at)) is not None
 
 
-def test_a_bad_file_shows_file_row_and_column_and_stores_nothing(own_store):
-    at = open_page("admin", session={"actor": ADMIN})
+BAD_PLACE = {"nb": "feil.csv, rad 4, kolonnen «sted»: «Atlantis» er ikke et sted i databasen",
+             "nn": "feil.csv, rad 4, kolonnen «sted»: «Atlantis» er ikkje ein stad i databasen",
+             "en": "feil.csv, row 4, column «sted»: «Atlantis» is not a place in the database"}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_bad_file_shows_file_row_and_column_in_the_readers_language_and_stores_nothing(own_store, lang):
+    at = open_page("admin", lang=lang, session={"actor": ADMIN})
     bad = CSV + "unemployment;levekårssone;Atlantis;2023;3,8;42;1105\r\n".encode("cp1252")
     _uploader(at).set_value(("feil.csv", bad, "text/csv")).run()
     _fill_source(at)
     assert not at.exception
     errors = " ".join(e.value for e in at.error).replace("\\", "")
-    assert "feil.csv, rad 4, kolonnen «sted»: «Atlantis» er ikke et sted" in errors, errors
+    assert BAD_PLACE[lang] in errors, errors
     assert not any(b.key and b.key.endswith("_import") for b in at.button)
     assert _logs(own_store) == 0
 
