@@ -65,7 +65,8 @@ def classes_legend(classes: choropleth.Classes, unit: str, decimals: int, langua
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=64, show_spinner=False)
-def choropleth_data(level: str, indicator: str, year: int, scheme: str, language: str) -> dict:
+def choropleth_data(level: str, indicator: str, year: int, scheme: str, language: str,
+                    edition: str | None = None) -> dict:
     """Zones with colour and tooltip for one indicator and year; legend, table and Bergen's value.
 
     Suppressed values never reach this function (``read.indicators`` hides them), so nothing here can
@@ -74,13 +75,13 @@ def choropleth_data(level: str, indicator: str, year: int, scheme: str, language
     meta = q(read.indicators.indicators).set_index("key").loc[indicator]
     unit, decimals, better_high = meta["unit"], int(meta["decimals"]), bool(meta["higher_is_better"])
     name = meta[f"name_{language}"]
-    values = q(read.indicators.zone_map_values, indicator, level, year)
+    values = q(read.indicators.zone_map_values, indicator, level, year, edition)
     classes = choropleth.classify(values["value"].tolist(), scheme=scheme, higher_is_better=better_high)
     areas = q(read.places.zone_areas, level)
     area_names = areas.groupby("zone_code")["area_name"].agg(lambda s: ", ".join(sorted(s))).to_dict()
     by_code = values.set_index("zone_code")
     features = []
-    for f in q(read.places.zone_features, level)["features"]:
+    for f in q(read.places.zone_features, level, edition=edition)["features"]:
         code = f["properties"]["code"]
         row = by_code.loc[code] if code in by_code.index else None
         value = None if row is None else row["value"]
@@ -162,10 +163,12 @@ def investment_points(investments, language: str) -> list[dict]:
 
 
 def build_deck(*, level: str, indicator: str, year: int, scheme: str, layers: tuple[str, ...],
-               selected_zone: str | None, basemap: str, investments=None) -> tuple[pdk.Deck, dict]:
-    """The deck for the Kart page, and the choropleth data behind it (legend, table)."""
+               selected_zone: str | None, basemap: str, investments=None,
+               edition: str | None = None) -> tuple[pdk.Deck, dict]:
+    """The deck for the Kart page, and the choropleth data behind it (legend, table); ``edition``: the
+    boundary edition drawn where a level has several."""
     language = lang()
-    data = choropleth_data(level, indicator, year, scheme, language)
+    data = choropleth_data(level, indicator, year, scheme, language, edition)
     outlines, labels = area_outlines()
     online = basemap != "none"
     view = bergen_view()

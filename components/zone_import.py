@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, file_work, forms, ui
-from components.i18n import t
+from components.i18n import lang, t, tr
+from omradesatsing import read
 from omradesatsing.importers import zones as importers
 from omradesatsing.permissions import Actor, PermissionDenied
 
@@ -112,6 +113,31 @@ def _uploader(limit: int, generation: int):
                             key=f"{UPLOAD_KEY}_{generation}", help=t("zone_import.file_help"))
 
 
+NEW_EDITION = "__ny__"
+
+
+def _edition_choice(level: str, file_id: str) -> tuple[str | None, str | None, int | None]:
+    """The edition the file's zones belong to: (an existing edition's key, None, None), or (None, name,
+    first year) for a new one; (NEW_EDITION, …) while the new one's name or year is missing."""
+    choices = data.q(read.places.edition_choices, level)
+    names = {key: name for key, name, _from in choices}
+    here = lang()
+    options = [*names, NEW_EDITION]
+    c1, c2, c3 = st.columns(3)
+    picked = c1.selectbox(t("zone_import.edition"), options, key=f"zone_edition_{file_id}_{level}",
+                          format_func=lambda k: names.get(k) or tr(here, "zone_import.edition_new"),
+                          help=t("zone_import.edition_help"))
+    if picked != NEW_EDITION:
+        return (picked if len(names) > 1 else None), None, None
+    name = c2.text_input(t("zone_import.edition_name"), key=f"zone_edition_name_{file_id}", max_chars=200).strip()
+    year = c3.number_input(t("zone_import.edition_from"), min_value=1990, max_value=2100, value=None, step=1,
+                           key=f"zone_edition_from_{file_id}")
+    if not name or year is None:
+        st.info(t("zone_import.edition_name_missing"), icon=":material/info:")
+        return NEW_EDITION, None, None
+    return None, name, int(year)
+
+
 def render(engine, who: Actor) -> None:
     """The section «Importer sonegrenser» of the Admin page (shown to admins)."""
     st.header(t("zone_import.heading"))
@@ -149,10 +175,15 @@ def render(engine, who: Actor) -> None:
         return
     add_missing = st.checkbox(t("zone_import.add_missing"), value=True, key=f"zone_add_{upload.file_id}",
                               help=t("zone_import.add_missing_help"))
+    edition, new_edition, valid_from = _edition_choice(level, upload.file_id)
+    if edition == NEW_EDITION:
+        return
     choice = {"level": level, "code_field": code_field or None, "name_field": name_field or None,
-              "add_missing": add_missing, "settings": data.settings()}  # the suppression rule this process reads under
+              "add_missing": add_missing, "edition": edition, "new_edition": new_edition, "valid_from": valid_from,
+              "settings": data.settings()}  # the suppression rule this process reads under
     try:
-        summary = _cached(("preview", upload.file_id, level, code_field, name_field, add_missing),
+        summary = _cached(("preview", upload.file_id, level, code_field, name_field, add_missing, edition,
+                           new_edition, valid_from),
                           lambda progress: importers.import_zones(engine, who, content, upload.name, dry_run=True,
                                                                   progress=progress, **choice), upload.name)
     except PermissionDenied as exc:

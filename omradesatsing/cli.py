@@ -130,7 +130,9 @@ def _cmd_import_zones(args) -> int:
         summary = importers.import_zones(engine, actor, path.read_bytes(), path.name, level=args.level,
                                          code_field=args.code_field, name_field=args.name_field,
                                          dry_run=args.dry_run, add_missing=getattr(args, "add_zones", False),
-                                         edition=getattr(args, "edition", None))
+                                         edition=getattr(args, "edition", None),
+                                         new_edition=getattr(args, "new_edition", None),
+                                         valid_from=getattr(args, "valid_from", None))
     except (importers.ZoneFileError, PermissionDenied) as exc:
         print(str(exc), file=sys.stderr)
         print("Ingenting er endret.", file=sys.stderr)
@@ -355,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fila er fasiten for sonelista: soner den har og databasen mangler, legges til")
     p.add_argument("--edition", metavar="UTGAVE", help="grenseutgaven sonene hører til (nøkkel, f.eks. "
                                                        "levekaarssoner-2023; standard: den nyeste)")
+    p.add_argument("--new-edition", metavar="NAVN", help="fila er en ny utgave av sonene (f.eks. «Levekårssoner 2016»): "
+                                                        "den lages, og alle sonene i fila legges til i den")
+    p.add_argument("--valid-from", type=int, metavar="ÅR", help="det første året den nye utgaven gjelder fra")
     p.add_argument("--dry-run", action="store_true", help="sjekk fila og vis hva som ville skjedd, uten å lagre")
     p.add_argument("--user", required=True, metavar="BRUKERNAVN",
                    help="administratoren som importerer (står i endringsloggen)")

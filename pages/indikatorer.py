@@ -178,6 +178,10 @@ def profile_part() -> None:
         charts.altair(iv.spine_spec(slug, level, lang()), "spine", stretch=False, alt_text=caption)
         st.markdown(caption)
         st.caption(t("indicators.profile_axis_neutral"))
+        editions = q(read.places.editions, level)
+        if editions:
+            st.caption(t("indicators.profile_edition", level=t(f"map.level_{level}").lower(),
+                         editions=ui.plain(", ".join(editions))))
         if profile["zone_min"].isna().all():
             st.markdown(t("indicators.profile_no_range"))
         with st.expander(t("indicators.profile_table"), expanded=False):

@@ -74,18 +74,28 @@ if not years:
     st.info(t("map.no_values_level", indicator=ind_names[indicator]), icon=":material/info:")
     st.stop()
 year = int(year)
+# Two editions of a level (levekårssoner 2016 and 2023) are never drawn together: the one that holds for
+# the year is drawn, and the other can be chosen.
+choices = q(read.places.edition_choices, level, True)
+edition = None
+if len(choices) > 1:
+    edition_names = {key: name for key, name, _from in choices}
+    # the newest that had begun by the year; for a year before them all, the earliest
+    holds = next((key for key, _name, first in choices if first is None or first <= year), choices[-1][0])
+    edition = filters.selectbox(t("map.edition_pick"), list(edition_names), key="utgave", default=holds,
+                                format_func=edition_names.get, help=t("map.edition_help"))
 
 # The selected zone: from the URL on a new session, then from clicks; it must exist at this level.
 if ZONE_KEY not in st.session_state:
     st.session_state[ZONE_KEY] = st.query_params.get(ZONE_KEY)
-if st.session_state[ZONE_KEY] not in set(q(read.places.zones, level)["code"]):
+if st.session_state[ZONE_KEY] not in set(q(read.places.zones, level, edition)["code"]):
     st.session_state[ZONE_KEY] = None
 selected = st.session_state[ZONE_KEY]
 filters.to_url(ZONE_KEY, selected)
 
 invest = q(read.money.investments)
 deck, data = maps.build_deck(level=level, indicator=indicator, year=year, scheme=scheme, layers=tuple(layers),
-                             selected_zone=selected, basemap=basemap, investments=invest)
+                             selected_zone=selected, basemap=basemap, investments=invest, edition=edition)
 table = data["table"]
 unit, decimals, name = data["unit"], data["decimals"], data["indicator_name"]
 
@@ -182,7 +192,7 @@ with right:
 # Say how the areas are drawn: by their delområde stand-ins, or (after a zone-file import) by their own
 # levekårssoner.
 approximate = any(f["properties"].get("note") for f in q(read.places.area_features)["features"])
-editions = q(read.places.editions, level)
+editions = [edition_names[edition]] if edition else q(read.places.editions, level)
 st.caption(f":material/info: {t('map.approximation' if approximate else 'map.areas_from_zones')} "
            f"{t('map.geometry_source')}"
            + (" " + t("map.edition", level=t(f"map.level_{level}").lower(), editions=ui.plain(", ".join(editions)))

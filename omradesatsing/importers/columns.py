@@ -123,7 +123,10 @@ def match_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str,
 def unique_map(s: pd.Series, fn) -> pd.Series:
     """``s.map(fn)`` computed once per distinct value (a column of 2 million cells has a few hundred
     distinct zones, indicators and periods); missing cells get ``fn(None)``."""
-    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    # pandas' text columns (stored in pyarrow) are factorised as they are: as objects they would be
+    # 2 million Python strings at once, and the memory they take is not given back
+    native = pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype)
+    codes, uniques = pd.factorize(s if native else s.astype(object), use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     for i, u in enumerate(uniques):  # element by element: numpy would unpack tuple results
         results[i] = fn(u)
@@ -146,7 +149,9 @@ def _text_series(s: pd.Series) -> pd.Series:
     return unique_map(s, _cell_text)
 
 
-def typed(raw: RawTable, columns: tuple[Column, ...]) -> Typed:
+def typed(raw: RawTable, columns: tuple[Column, ...], *, keep_raw: tuple[str, ...] | None = None) -> Typed:
+    """``keep_raw``: the column keys whose raw cells the caller reads again; every other raw column is
+    let go as soon as it is typed (2 million rows: the file is not held twice). None: keep all."""
     headers, ignored = match_headers(raw, columns)
     t = Typed(raw=raw, values={}, present=set(headers), problems={}, headers=headers, ignored=ignored)
     n = len(raw.frame)
@@ -158,6 +163,9 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Typed:
             continue
         cells = raw.frame[headers[col.key]].reset_index(drop=True)
         t.values[col.key] = _convert(t, col, cells)
+        if keep_raw is not None and col.key not in keep_raw:
+            del cells
+            raw.frame = raw.frame.drop(columns=[headers[col.key]])
     for col in columns:
         if col.required and col.key in headers and col.kind != "bool":
             empty = t.values[col.key].isna().to_numpy()

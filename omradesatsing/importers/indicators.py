@@ -13,6 +13,7 @@ edition they were published for.
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -229,8 +230,9 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
         known = known_indicators_text(session)
         t.bad(missing, "indicator", lambda p: Text("imp.unknown_indicator", name=names.iloc[p], known=known))
 
-    periods = t.values["period"].copy()
-    if "year" in t.present:  # a period in words («rapport 2016, dataår ikke oppgitt») with its year beside it
+    periods = t.values["period"]
+    if "year" in t.present:
+        periods = periods.copy()  # (changed below)  # a period in words («rapport 2016, dataår ikke oppgitt») with its year beside it
         header = t.headers["period"]
         raw_periods = t.raw.frame[header].reset_index(drop=True)
         sort_year = t.values["year"]
@@ -254,12 +256,13 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
                          "nivå")
         level = level.where(level.notna(), fixed)
     place = t.values["place"]
-    def part(series: pd.Series) -> pd.Series:
-        return series.astype(object).where(series.notna(), "").map(str)
-
-    combo_key = part(level) + "\x1f" + part(place) + "\x1f" + part(year)
-    codes, uniques = pd.factorize(combo_key, use_na_sentinel=False)
-    _u, first_pos = np.unique(codes, return_index=True)
+    # one code per distinct (level, place, year), from each column's codes: no text key per row (2 million
+    # strings cost more memory than the rest of the plan)
+    codes = np.zeros(n, dtype=np.int64)
+    for series in (level, place, year):
+        part, distinct = pd.factorize(series.astype(object), use_na_sentinel=False)
+        codes = codes * max(len(distinct), 1) + part
+    _u, first_pos, codes = np.unique(codes, return_index=True, return_inverse=True)
     resolved, reasons = [], []
     level_a, place_a, year_a = (s_.to_numpy(dtype=object) for s_ in (level, place, year))
     for pos in first_pos:
@@ -287,12 +290,18 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     scope = pd.Series([r[0] if r else None for r in row_place], dtype=object)
     zone_id = pd.Series([r[1] if r else None for r in row_place], dtype="Int64") if n else pd.Series([], dtype="Int64")
     area_id = pd.Series([r[2] if r else None for r in row_place], dtype="Int64") if n else pd.Series([], dtype="Int64")
+    # (2 million rows: what is no longer needed is let go as the plan goes, so the file is not held twice)
+    del level_a, place_a, year_a, codes, row_place, level, place, periods
+    row_reason = None  # (its lambda above has run)
+    for key in ("level", "place", "period", "indicator"):
+        t.values.pop(key, None)
 
     # values, symbols, counts
-    value = t.values["value"].to_numpy(dtype=float).copy()
-    symbol = t.values.get("value_symbol", pd.Series([None] * n, dtype=object)).to_numpy(dtype=object)
+    given = t.values.pop("value")
+    value, given = given.to_numpy(dtype=float).copy(), ~given.isna().to_numpy()
+    symbol = t.values.pop("value_symbol", pd.Series([None] * n, dtype=object)).to_numpy(dtype=object)
     suppressed = t.values["suppressed"].to_numpy(dtype=bool) | (symbol == "suppressed")
-    value = np.where(symbol == "nil", 0.0, value)
+    value[symbol == "nil"] = 0.0  # (in place: 2 million-value temporaries add up)
     value_text = t.values["value_text"]
     skipped = np.isin(symbol, ["missing", "not_applicable", "not_yet_available"]) & ~suppressed
     numer = t.values["numerator"].to_numpy(dtype=float)
@@ -300,11 +309,13 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     unit = pd.Series(ind_id).map(units).to_numpy(dtype=object)
     scale = pd.Series(unit).map(RATIO_SCALE).to_numpy(dtype=float)
     derivable = np.isnan(value) & ~np.isnan(numer) & ~np.isnan(denom) & (denom > 0) & ~np.isnan(scale)
-    value = np.where(derivable & ~suppressed, scale * numer / np.where(denom > 0, denom, 1), value)
-    no_value = np.isnan(value) & ~suppressed & ~skipped & ~t.values["value"].isna().to_numpy()  # bad cell: reported
+    fill = derivable & ~suppressed
+    value[fill] = scale[fill] * numer[fill] / denom[fill]
+    del fill
+    no_value = np.isnan(value) & ~suppressed & ~skipped & given  # bad cell: reported
     empty = np.isnan(value) & ~suppressed & ~skipped & ~no_value & value_text.isna().to_numpy()
     t.bad(empty, "value", Text("imp.value_missing"))
-    value = np.where(suppressed, np.nan, value)
+    value[suppressed] = np.nan
     pct = (unit == "percent") & ~np.isnan(value) & ((value < 0) | (value > 100))
     t.bad(pct, "value", lambda p: Text("imp.percent_range", value=f"{value[p]:g}", indicator=keys.get(ind_id.iloc[p])))
     over = ~np.isnan(numer) & ~np.isnan(denom) & (numer > denom) & ~np.isnan(scale)
@@ -314,22 +325,44 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     t.bad(ci_bad, "ci_low", Text("imp.ci_order"))
 
     illustrative = t.values["illustrative"].to_numpy(dtype=bool)
-    rows = pd.DataFrame({
-        "pos": np.arange(n), "indicator_id": ind_id.astype("Int64") if n else pd.Series([], dtype="Int64"),
-        "scope": scope, "zone_id": zone_id, "area_id": area_id,
-        "year": pd.Series(year, dtype="Int64") if n else pd.Series([], dtype="Int64"),
-        "period": period_text, "value": value, "value_text": value_text.where(~pd.Series(suppressed), None),
-        "numerator": pd.array(np.where(np.isnan(numer), np.nan, numer), dtype="Float64").astype("Int64"),
-        "denominator": pd.array(np.where(np.isnan(denom), np.nan, denom), dtype="Float64").astype("Int64"),
-        "ci_low": ci_low, "ci_high": ci_high, "suppressed": suppressed, "illustrative": illustrative,
-        "note": t.values["note"],
-    })
-    rows.loc[rows["suppressed"], ["numerator", "denominator", "ci_low", "ci_high"]] = None
+    own_source = run_mod.row_sources(ctx, t)
+    note = t.values["note"]
+    t.values.clear()  # every value goes into ``rows``: the typed columns are not held twice
+    del symbol, unit, scale, derivable, no_value, empty, pct, over, ci_bad, given
+    # The rows, a column at a time, each source let go once it is in (not every column held twice).
+    rows = pd.DataFrame({"pos": np.arange(n)})
+    rows["indicator_id"] = ind_id.astype("Int64") if n else pd.Series([], dtype="Int64")
+    rows["scope"], rows["zone_id"], rows["area_id"] = scope.to_numpy(), zone_id.array, area_id.array
+    del scope, zone_id, area_id
+    rows["year"] = pd.array(year, dtype="Int64") if n else pd.array([], dtype="Int64")
+    rows["period"] = period_text.to_numpy()
+    del year, period_text
+    rows["value"] = value
+    rows["value_text"] = value_text.where(~pd.Series(suppressed), None).to_numpy()
+    del value_text
+    rows["numerator"] = pd.array(np.where(np.isnan(numer), np.nan, numer), dtype="Float64").astype("Int64")
+    rows["denominator"] = pd.array(np.where(np.isnan(denom), np.nan, denom), dtype="Float64").astype("Int64")
+    value = numer = denom = None  # (the lambdas above that used them have run)
+    rows["ci_low"], rows["ci_high"] = ci_low, ci_high
+    rows["suppressed"], rows["illustrative"] = suppressed, illustrative
+    rows["note"] = note.to_numpy()
+    del ci_low, ci_high, note
+    if suppressed.any():
+        rows.loc[rows["suppressed"], ["numerator", "denominator", "ci_low", "ci_high"]] = None
 
     # duplicates in the file
     keycols = ["indicator_id", "scope", "zone_id", "area_id", "period"]
     complete = rows[keycols[:2] + ["period"]].notna().all(axis=1).to_numpy()
-    dupe = rows.duplicated(subset=keycols, keep="first").to_numpy() & complete
+    factors = [pd.factorize(rows[c], use_na_sentinel=False) for c in keycols]
+    if math.prod(max(len(distinct), 1) for _part, distinct in factors) < 2 ** 62:
+        key = np.zeros(n, dtype=np.int64)  # one number per key from each column's codes (no hashing of rows)
+        for part, distinct in factors:
+            key = key * max(len(distinct), 1) + part
+        dupe = pd.Series(key).duplicated(keep="first").to_numpy() & complete
+        del key
+    else:
+        dupe = rows.duplicated(subset=keycols, keep="first").to_numpy() & complete
+    del factors
     if dupe.any():  # (rare: the text keys only then)
         involved = rows.duplicated(subset=keycols, keep=False).to_numpy() & complete
         key_text = _keystr(rows[involved], keycols)
@@ -351,12 +384,12 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
         mine_text = ", ".join(sorted(ctx.actor.area_slugs)) or Text("imp.none")
         t.bad(~allowed, "place", Text("imp.own_places_only", areas=mine_text))
 
-    own_source = run_mod.row_sources(ctx, t)
     good = ~np.isin(np.arange(n), list(t.problems)) & ~skipped
     if skipped.any():
         t.raw.import_notes = [*getattr(t.raw, "import_notes", []),
                               Text("imp.skipped_rows", n=int(skipped.sum()))]
-    rows = rows[good].reset_index(drop=True)
+    if not good.all():  # (no copy of every row when all are good)
+        rows = rows[good].reset_index(drop=True)
     example_id = example_source_id(session) if rows["illustrative"].any() else None
     default = np.where(rows["illustrative"], example_id or run_mod.NO_SOURCE, ctx.source_id or run_mod.NO_SOURCE)
     own = own_source[rows["pos"].to_numpy()]
@@ -399,10 +432,13 @@ def _classify(ctx: Context, rows: pd.DataFrame, places: Places, keys: dict) -> P
     keycols = ["indicator_id", "scope", "zone_id", "area_id", "period"]
     # Which rows the store has: a merge of the keys only (2 million new rows are not copied), then the
     # stored figures beside the rows found.
-    stored_keys = existing[[*keycols, "id"]].drop_duplicates(keycols, keep="first")
-    row_ids = rows[keycols].merge(stored_keys, on=keycols, how="left")["id"].to_numpy()  # a left merge keeps order
+    if len(existing):
+        stored_keys = existing[[*keycols, "id"]].drop_duplicates(keycols, keep="first")
+        row_ids = rows[keycols].merge(stored_keys, on=keycols, how="left")["id"].to_numpy()  # a left merge keeps order
+    else:  # (a first import: nothing to look up)
+        row_ids = np.full(len(rows), np.nan)
     found_rows = ~pd.isna(row_ids)
-    new_rows = rows[~found_rows]
+    new_rows = rows[~found_rows] if found_rows.any() else rows  # (not a copy of every row when all are new)
     old = existing.set_index("id").loc[row_ids[found_rows].astype(np.int64), list(VALUE_FIELDS)]
     merged = rows[found_rows].reset_index(drop=True)
     merged["id"] = pd.array(row_ids[found_rows].astype(np.int64), dtype="Int64")

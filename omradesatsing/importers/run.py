@@ -351,13 +351,14 @@ def import_table(session, actor: Actor, raw: tables.RawTable, *, sha256: str, ki
                           dry_run=dry_run, sha256=sha256)
     report.notes.extend(getattr(raw, "import_notes", []))
     _progress(progress, 0.2, f"Sjekker {_n(len(raw.frame))} rader …")
-    typed = cols.typed(raw, module.COLUMNS)
+    file_columns = [str(h) for h in raw.frame.columns]
+    typed = cols.typed(raw, module.COLUMNS, keep_raw=("period", "year") if kind == "indicators" else ())
     report.ignored_columns = typed.ignored
     missing = [c for c in module.COLUMNS if c.required and c.key not in typed.present]
     if missing:
         raise refuse(Text("imp.missing_columns", file=file_name,
                           columns=", ".join("«" + c.header + "»" for c in missing), kind=Text(f"imp.kind_{kind}"),
-                          found=", ".join("«" + str(h) + "»" for h in raw.frame.columns),
+                          found=", ".join("«" + h + "»" for h in file_columns),
                           template=", ".join("«" + c.header + "»" for c in module.COLUMNS)), "kolonner")
     if not (kind == "indicators" and "year" in typed.present):  # the raw cells are not read again: free them
         raw.frame = raw.frame.iloc[:0]
@@ -653,7 +654,7 @@ def _write(session, plan: Plan, source_id: int | None, import_id: int) -> dict:
         for chunk in range(0, len(records), 5000):
             session.execute(stmt, records[chunk:chunk + 5000])
     if len(plan.inserts):
-        ins = plan.inserts.copy()
+        ins = plan.inserts.copy(deep=False)  # (copy-on-write: the columns changed below are copied, not all 2 million rows)
         if source_id is not None and "source_id" in ins:
             ins["source_id"] = ins["source_id"].where(ins["source_id"] != NO_SOURCE, source_id)
         ins.insert(0, "id", next_ids(session, table, len(ins)))

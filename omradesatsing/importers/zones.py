@@ -692,6 +692,26 @@ def _edition(session, level: str, key: str | None) -> BoundaryVersion | None:
                               .order_by(*newest).limit(1)))
 
 
+def _new_edition(session, level: str, name: str, valid_from: int, file_name: str) -> BoundaryVersion:
+    """A new boundary version of ``level`` named ``name``, holding from ``valid_from``; the edition with
+    zones at the level that held until then (open-ended, older) ends the year before."""
+    key = slugify(name)[:80]
+    if not key or session.scalar(select(BoundaryVersion.id).where(
+            (BoundaryVersion.key == key) | (BoundaryVersion.name == name[:200]))) is not None:
+        names = ", ".join(session.scalars(select(BoundaryVersion.name).order_by(BoundaryVersion.name)))
+        raise _fail(f"Utgaven «{name}» finnes allerede eller har et ugyldig navn (utgavene er: {names}).", "utgave")
+    with_zones = select(Zone.boundary_version_id).where(Zone.level == level)
+    for older in session.scalars(select(BoundaryVersion).where(
+            BoundaryVersion.id.in_(with_zones), BoundaryVersion.valid_to.is_(None))):
+        if (older.valid_from or 0) < valid_from:
+            older.valid_to = valid_from - 1
+    version = BoundaryVersion(key=key, name=name[:200], level=level, valid_from=valid_from,
+                              note=f"Laget ved import av «{file_name}» {utcnow():%d.%m.%Y}.")
+    session.add(version)
+    session.flush()
+    return version
+
+
 def _to_add(unmatched: list[Unmatched], rows) -> tuple[dict[str, list], list[Unmatched]]:
     """The features no zone matched, grouped into the zones they would add (by code, else name);
     a feature with neither, or whose name several zones have, stays unmatched."""
@@ -710,7 +730,8 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
                  code_field: str | None = None, name_field: str | None = None,
                  dry_run: bool = False, progress: Progress | None = None,
                  settings: config.Settings | None = None, add_missing: bool = False,
-                 edition: str | None = None) -> ImportSummary:
+                 edition: str | None = None, new_edition: str | None = None,
+                 valid_from: int | None = None) -> ImportSummary:
     """Give the zones at ``level`` their boundaries from a zone file (see the module's docstring).
     Zones that get their delområde as parent change the store's sums, so the suppression pattern is
     computed again in the same transaction (under ``settings``, default: the environment's).
@@ -719,6 +740,12 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
     one (code and name from the file, its delområde from the polygon) to ``edition`` (a boundary
     version's key; default the newest with zones at the level), and only that edition's zones are
     matched.
+
+    ``new_edition`` (a name, with ``valid_from``, the first year its zones hold): the file is a new
+    edition of the zones (levekårssoner 2016 → 2023): a boundary version of that name is created and
+    every zone in the file is added to it; the edition that held until then ends the year before
+    (so a figure's year says which edition it belongs to). Values stay with the zones they were
+    stored for.
 
     Only admins (``PermissionDenied`` otherwise, before the file is read). Raises
     ``ZoneFileError`` for a file that cannot be imported; nothing is written then, nor with
@@ -744,10 +771,17 @@ def import_zones(engine: Engine, actor: Actor, data: bytes, file_name: str, *, l
         checked = _reproject(checked, file_name, crs, assumed)
         rows = [(n, c, nm, g) for (n, c, nm, _old), g in zip(rows, checked.geometry, strict=True)]
 
+    new_edition = (new_edition or "").strip() or None
+    if new_edition is not None and (valid_from is None or not 1990 <= int(valid_from) <= 2100):
+        raise _fail("En ny utgave av sonene trenger det første året den gjelder fra (et årstall).", "utgave")
     with db.session_scope(engine) as session:
         actor = current_actor(session, actor)  # an admin demoted or closed since signing in may not import
         require_role(actor, "admin")
-        version = _edition(session, level, edition) if (add_missing or edition) else None
+        if new_edition is not None:
+            version = _new_edition(session, level, new_edition, int(valid_from), file_name)
+            add_missing = True
+        else:
+            version = _edition(session, level, edition) if (add_missing or edition) else None
         query = select(Zone).where(Zone.level == level).order_by(Zone.code)
         if version is not None:
             query = query.where(Zone.boundary_version_id == version.id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from omradesatsing import privacy, profiles
 from omradesatsing.models import (
     Area,
+    BoundaryVersion,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
@@ -85,9 +86,11 @@ def indicator_values(
     zone_level: str | None = None,
     area_slugs: tuple[str, ...] | None = None,
     year: int | None = None,
+    edition: str | None = None,
 ) -> pd.DataFrame:
     """Values of one indicator (``None``: all), with small numbers suppressed as the stored pattern says
-    (``omradesatsing.suppression``): a hidden value is never returned.
+    (``omradesatsing.suppression``): a hidden value is never returned. ``edition``: zone values of that
+    boundary edition only (a figure belongs to the edition of the zone it was published for).
 
     The value rows are read with only the zone joins (needed for the level and the parent); the
     indicator, area and source names come from small lookups, which halves the time for the
@@ -116,6 +119,9 @@ def indicator_values(
                           | IndicatorValue.area_id.in_(select(Area.id).where(Area.slug.in_(area_slugs))))
     if year is not None:
         stmt = stmt.where(IndicatorValue.year == year)
+    if edition is not None:
+        stmt = stmt.where((IndicatorValue.scope != "zone") | (Zone.boundary_version_id == select(
+            BoundaryVersion.id).where(BoundaryVersion.key == edition).scalar_subquery()))
     raw = frame(store, stmt)
     inds = _lookup(store, Indicator.id.label("indicator_id"), Indicator.key.label("indicator"), Indicator.unit)
     srcs = _lookup(store, Source.id.label("source_id"), Source.title.label("source_title"),
@@ -185,13 +191,14 @@ def _derived_values(store: Store, level: str, year: int, indicator: str | None) 
     return grouped[list(ZONE_VALUE_COLUMNS)]
 
 
-def zone_values(store: Store, level: str, year: int, indicator: str | None = None) -> pd.DataFrame:
+def zone_values(store: Store, level: str, year: int, indicator: str | None = None,
+                edition: str | None = None) -> pd.DataFrame:
     """One row per indicator and zone at ``level`` with a value (or a suppression) for ``year``.
 
     Stored values come first; an indicator with none at this level gets values summed from the
     level below (``derived``). Suppression has been applied to both.
     """
-    stored = indicator_values(store, indicator, scopes=("zone",), zone_level=level, year=year)
+    stored = indicator_values(store, indicator, scopes=("zone",), zone_level=level, year=year, edition=edition)
     stored = stored.assign(derived=False)[list(ZONE_VALUE_COLUMNS)]
     if indicator is not None and not stored.empty:
         return stored  # nothing to sum up: don't read the level below
@@ -203,8 +210,9 @@ def zone_values(store: Store, level: str, year: int, indicator: str | None = Non
     return pd.concat(frames, ignore_index=True)
 
 
-def zone_years(store: Store, indicator: str, level: str) -> list[int]:
-    """Years with values of ``indicator`` at ``level`` (or at the level below, summed up), newest last."""
+def zone_years(store: Store, indicator: str, level: str, edition: str | None = None) -> list[int]:
+    """Years with values of ``indicator`` at ``level`` (or at the level below, summed up), newest last;
+    ``edition``: values of that boundary edition's zones at ``level``."""
     levels = [lv for lv in (level, CHILD_LEVEL.get(level)) if lv]
     stmt = (
         select(IndicatorValue.year, Zone.level)
@@ -213,6 +221,9 @@ def zone_years(store: Store, indicator: str, level: str) -> list[int]:
         .where(Indicator.key == indicator, IndicatorValue.scope == "zone", Zone.level.in_(levels))
         .distinct()
     )
+    if edition is not None:
+        stmt = stmt.where((Zone.level != level) | (Zone.boundary_version_id == select(BoundaryVersion.id).where(
+            BoundaryVersion.key == edition).scalar_subquery()))
     df = frame(store, stmt)
     for lv in levels:
         years = sorted(int(y) for y in df.loc[df["level"] == lv, "year"])
@@ -221,10 +232,10 @@ def zone_years(store: Store, indicator: str, level: str) -> list[int]:
     return []
 
 
-def zone_map_values(store: Store, indicator: str, level: str, year: int) -> pd.DataFrame:
-    """Every zone at ``level`` with the indicator's value for ``year`` (missing = no data)."""
-    zs = places.zones(store, level)[["code", "name", "parent_name"]].rename(columns={"code": "zone_code"})
-    vals = zone_values(store, level, year, indicator).drop(columns=["zone_name"])
+def zone_map_values(store: Store, indicator: str, level: str, year: int, edition: str | None = None) -> pd.DataFrame:
+    """Every zone at ``level`` (of ``edition``) with the indicator's value for ``year`` (missing = no data)."""
+    zs = places.zones(store, level, edition)[["code", "name", "parent_name"]].rename(columns={"code": "zone_code"})
+    vals = zone_values(store, level, year, indicator, edition).drop(columns=["zone_name"])
     out = zs.merge(vals, on="zone_code", how="left")
     out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
     out["illustrative"] = out["illustrative"].fillna(False).astype(bool)
@@ -237,11 +248,11 @@ def city_values(store: Store, year: int) -> pd.DataFrame:
     return indicator_values(store, None, scopes=("city",), year=year)
 
 
-def zone_profiles(store: Store, level: str, year: int, lang: str = "nb") -> pd.DataFrame:
+def zone_profiles(store: Store, level: str, year: int, lang: str = "nb", edition: str | None = None) -> pd.DataFrame:
     """For every zone at ``level`` with values in ``year``: one row per indicator with the zone's value
     against Bergen's value that year (suppression applied), in the indicators' order. One read serves
     every zone a map user clicks."""
-    meta, values, city = indicators(store), zone_values(store, level, year), city_values(store, year)
+    meta, values, city = indicators(store), zone_values(store, level, year, edition=edition), city_values(store, year)
     city = city.drop_duplicates("indicator").set_index("indicator")
     names = meta.set_index("key")
     rows = values[values["indicator"].isin(names.index)].merge(

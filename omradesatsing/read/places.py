@@ -38,8 +38,16 @@ def area(store: Store, slug: str) -> dict[str, Any] | None:
     return None if hit.empty else hit.iloc[0].to_dict()
 
 
-def zones(store: Store, level: str) -> pd.DataFrame:
-    """Zones at one level (without geometry), with their parent's name."""
+def _in_edition(stmt, edition: str | None):
+    """``stmt`` (over ``Zone``) limited to the zones of one boundary edition (its key); None: all."""
+    if edition is None:
+        return stmt
+    return stmt.where(Zone.boundary_version_id == select(BoundaryVersion.id).where(
+        BoundaryVersion.key == edition).scalar_subquery())
+
+
+def zones(store: Store, level: str, edition: str | None = None) -> pd.DataFrame:
+    """Zones at one level (without geometry), with their parent's name; ``edition``: of that edition only."""
     parent = aliased(Zone)
     stmt = (
         select(Zone.id, Zone.code, Zone.name, Zone.level, Zone.population, Zone.population_year,
@@ -50,7 +58,7 @@ def zones(store: Store, level: str) -> pd.DataFrame:
     )
     if level == "kommune":
         stmt = stmt.where(Zone.code == "4601")
-    return frame(store, stmt)
+    return frame(store, _in_edition(stmt, edition))
 
 
 def levels_with_geometry(store: Store) -> list[str]:
@@ -60,8 +68,10 @@ def levels_with_geometry(store: Store) -> list[str]:
         return sorted(conn.execute(stmt).scalars())
 
 
-def zone_features(store: Store, level: str, *, include_neighbours: bool = False, simplified: bool = True) -> dict:
-    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry (simplified for maps)."""
+def zone_features(store: Store, level: str, *, include_neighbours: bool = False, simplified: bool = True,
+                  edition: str | None = None) -> dict:
+    """A GeoJSON FeatureCollection of the zones at ``level`` that have geometry (simplified for maps);
+    ``edition``: of that boundary edition only (two editions of a level are never drawn together)."""
     stmt = select(Zone.code, Zone.name, Zone.level, Zone.population, Zone.geometry).where(
         Zone.level == level, Zone.geometry.is_not(None)
     )
@@ -70,7 +80,7 @@ def zone_features(store: Store, level: str, *, include_neighbours: bool = False,
     if level == "kommune" and include_neighbours:
         stmt = stmt.where(Zone.code != "4601")
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt.order_by(Zone.code)).all()
+        rows = conn.execute(_in_edition(stmt, edition).order_by(Zone.code)).all()
     collection = {
         "type": "FeatureCollection",
         "features": [
@@ -129,14 +139,23 @@ def zone_areas(store: Store, level: str) -> pd.DataFrame:
     return pd.concat([direct, up], ignore_index=True).drop_duplicates(["zone_code", "slug"])
 
 
+def edition_choices(store: Store, level: str, with_geometry: bool = False) -> list[tuple[str, str, int | None]]:
+    """(key, name, first year) of the boundary editions with zones at ``level`` (``with_geometry``: zones that can be
+    drawn), newest first (by the first year they hold, then the latest made)."""
+    zones = select(Zone.boundary_version_id).where(Zone.level == level)
+    if with_geometry:
+        zones = zones.where(Zone.geometry.is_not(None))
+    if level == "kommune":
+        zones = zones.where(Zone.code == "4601")
+    stmt = (select(BoundaryVersion.key, BoundaryVersion.name, BoundaryVersion.valid_from)
+            .where(BoundaryVersion.id.in_(zones))
+            .order_by(BoundaryVersion.valid_from.desc().nulls_last(), BoundaryVersion.id.desc()))
+    with store.engine.connect() as conn:
+        return [(r.key, r.name, r.valid_from) for r in conn.execute(stmt)]
+
+
 def editions(store: Store, level: str) -> list[str]:
     """The boundary editions (``BoundaryVersion``) the zones at ``level`` belong to, newest first: a
     figure for a zone belongs to its zone's edition (levekårssoner 2016 and 2023 differ)."""
-    stmt = (select(BoundaryVersion.name).join(Zone, Zone.boundary_version_id == BoundaryVersion.id)
-            .where(Zone.level == level).distinct()
-            .order_by(BoundaryVersion.name.desc()))
-    if level == "kommune":
-        stmt = stmt.where(Zone.code == "4601")
-    with store.engine.connect() as conn:
-        return list(conn.scalars(stmt))
+    return [name for _key, name, _from in edition_choices(store, level)]
 

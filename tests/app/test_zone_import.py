@@ -128,3 +128,42 @@ def _keys(at) -> list[str]:
 
 def _has_button(at) -> bool:
     return any(b.key == "zone_import_button" for b in at.button)
+
+
+def test_a_new_edition_is_made_on_the_page_and_kart_draws_one_edition_at_a_time(own_store):
+    """The zone file imported as a new edition («Ny utgave …», a name and its first year) adds its zones
+    to an edition of their own; Kart then offers the editions and draws one (the one holding in the
+    chosen year), never both on top of each other."""
+    from omradesatsing.importers import zones as importers
+
+    importers.import_zones(own_store, ADMIN, levekaarssoner_geojson(), "levekaarssoner.geojson",
+                           level="levekaarssone", name_field="sonenavn", add_missing=True)
+    at = open_page("admin", session={"actor": ADMIN})
+    at.file_uploader[0].set_value(("levekaarssoner-2030.geojson", levekaarssoner_geojson(),
+                                   "application/geo+json")).run()
+    at.selectbox(key=next(k for k in _keys(at) if k.startswith("zone_level_"))).set_value("levekaarssone").run()
+    edition = at.selectbox(key=next(k for k in _keys(at) if k.startswith("zone_edition_")))
+    edition.set_value("__ny__").run()
+    assert ui("zone_import.edition_name_missing") in text_of(at)
+    assert not any(b.key == "zone_import_button" for b in at.button)  # no import before the edition is named
+    next(w for w in at.text_input if (w.key or "").startswith("zone_edition_name_")).set_value("Levekårssoner 2030")
+    next(w for w in at.number_input if (w.key or "").startswith("zone_edition_from_")).set_value(2030).run()
+    assert_clean(at)
+    at.button(key="zone_import_button").click().run()
+    assert_clean(at)
+    choices = read.places.edition_choices(Store.of(own_store), "levekaarssone", True)
+    assert [name for _k, name, _f in choices] == ["Levekårssoner 2030", "Levekårssoner 2023 (57 soner)"]
+
+    at.switch_page("pages/kart.py").run()
+    at.selectbox(key="nivaa").set_value("levekaarssone").run()
+    assert_clean(at)
+    pick = at.selectbox(key="utgave")
+    assert pick.value == choices[1][0]  # the figures (2016) are older than both: the earliest edition
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    zones = next(lay for lay in spec["layers"] if lay["id"] == "zones")["data"]["features"]
+    assert len(zones) == 6, "one edition's six zones, not both editions' twelve"
+    pick.set_value(choices[0][0]).run()
+    assert_clean(at)
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert len(next(lay for lay in spec["layers"] if lay["id"] == "zones")["data"]["features"]) == 6
+    assert "Levekårssoner 2030" in text_of(at)

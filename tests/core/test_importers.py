@@ -484,3 +484,42 @@ def test_the_official_file_adds_the_zones_the_store_lacks_to_the_newest_edition(
     with store.connect() as conn:
         edition = conn.execute(select(Zone.boundary_version_id).where(Zone.code == "loddefjord")).scalar()
     assert new.boundary_version_id == edition
+
+
+def test_a_new_edition_of_the_zones_is_its_own_boundary_version_and_kart_draws_one_edition(store):
+    """A zone file imported as a new edition (levekårssoner 2016 → 2023) makes a boundary version of its
+    own with every zone in the file; the edition that held before ends the year before; both editions
+    keep their zones (values stay with the zones they were stored for); Kart's readers give one edition
+    at a time, and a figure's year decides which edition a code that both have belongs to."""
+    first = importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner.geojson", level="levekaarssone",
+                                   name_field="navn")
+    assert first.zones_updated == 4
+    old_key = read.places.edition_choices(Store.of(store), "levekaarssone")[0][0]
+    with pytest.raises(ZoneFileError, match="første året"):
+        importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner.geojson", level="levekaarssone",
+                               name_field="navn", new_edition="Levekårssoner 2030")
+    preview = importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner-2030.geojson",
+                                     level="levekaarssone", name_field="navn", new_edition="Levekårssoner 2030",
+                                     valid_from=2030, dry_run=True)
+    assert len(preview.zones_added) == 5 and preview.edition == "Levekårssoner 2030"
+    assert [k for k, _n, _f in read.places.edition_choices(Store.of(store), "levekaarssone")] == [old_key]
+    done = importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner-2030.geojson",
+                                  level="levekaarssone", name_field="navn", new_edition="Levekårssoner 2030",
+                                  valid_from=2030)
+    assert len(done.zones_added) == 5
+    st = Store.of(store)
+    choices = read.places.edition_choices(st, "levekaarssone", True)
+    assert [(name, first_year) for _k, name, first_year in choices][0] == ("Levekårssoner 2030", 2030)
+    new_key = choices[0][0]
+    with db.session_scope(store) as s:
+        old = s.scalar(select(BoundaryVersion).where(BoundaryVersion.key == old_key))
+        assert old.valid_to == 2029
+        assert s.scalar(select(func.count()).select_from(Zone).where(Zone.level == "levekaarssone")) == 10
+    drawn_old = read.places.zone_features(st, "levekaarssone", edition=old_key)["features"]
+    drawn_new = read.places.zone_features(st, "levekaarssone", edition=new_key)["features"]
+    assert len(drawn_new) == 5 and {f["properties"]["name"] for f in drawn_new} >= {"Loddefjord", "Fantasia"}
+    assert "Fantasia" not in {f["properties"]["name"] for f in drawn_old}
+    assert len(read.places.zones(st, "levekaarssone", new_key)) == 5
+    with pytest.raises(ZoneFileError, match="finnes allerede"):
+        importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner.geojson", level="levekaarssone",
+                               name_field="navn", new_edition="Levekårssoner 2030", valid_from=2031)
