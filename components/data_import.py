@@ -83,11 +83,11 @@ def _preview(report: run.ImportReport) -> None:
     st.markdown(t("data_import.preview_summary", kind=t(f"data_import.kind_{report.kind}").lower(),
                   how=t("data_import.detected") if report.kind_detected else t("data_import.chosen"),
                   rows=fmt.number(report.rows, 0, lang())))
-    cols_ = st.columns(5)
-    for col, key, n in zip(cols_, ("added", "changed", "unchanged", "refused", "removed"),
-                           (report.added, report.changed, report.unchanged, report.refused, report.removed),
-                           strict=True):
-        col.metric(t(f"data_import.count_{key}"), fmt.number(n, 0, lang()), border=True)
+    # one wrapping row (columns would stack the five cards one under the other on a phone)
+    row = st.container(horizontal=True, wrap=True)
+    for key, n in zip(("added", "changed", "unchanged", "refused", "removed"),
+                      (report.added, report.changed, report.unchanged, report.refused, report.removed), strict=True):
+        row.metric(t(f"data_import.count_{key}"), fmt.number(n, 0, lang()), border=True, width=165)
     if report.replaced_examples:
         st.markdown(f"- {t('data_import.replaced_examples', n=report.replaced_examples)}")
     if report.removed:

@@ -155,11 +155,15 @@ def typed(raw: RawTable, columns: tuple[Column, ...], *, keep_raw: tuple[str, ..
     headers, ignored = match_headers(raw, columns)
     t = Typed(raw=raw, values={}, present=set(headers), problems={}, headers=headers, ignored=ignored)
     n = len(raw.frame)
+    # A column the file lacks is one shared array per type (copy-on-write: a change copies it), not a
+    # list of 2 million Nones per column.
+    absent = {"bool": {d: np.full(n, d, dtype=bool) for d in (False, True)}, "number": np.full(n, np.nan),
+              "object": np.full(n, None, dtype=object)}
     for col in columns:
         if col.key not in headers:
-            t.values[col.key] = (pd.Series([col.default] * n, dtype=bool) if col.kind == "bool" else
-                                 pd.Series([np.nan] * n, dtype="float64") if col.kind in NUMERIC else
-                                 pd.Series([None] * n, dtype=object))
+            t.values[col.key] = (pd.Series(absent["bool"][bool(col.default)], copy=False) if col.kind == "bool" else
+                                 pd.Series(absent["number"], copy=False) if col.kind in NUMERIC else
+                                 pd.Series(absent["object"], copy=False))
             continue
         cells = raw.frame[headers[col.key]].reset_index(drop=True)
         t.values[col.key] = _convert(t, col, cells)

@@ -694,18 +694,21 @@ def _edition(session, level: str, key: str | None) -> BoundaryVersion | None:
 
 def _new_edition(session, level: str, name: str, valid_from: int, file_name: str) -> BoundaryVersion:
     """A new boundary version of ``level`` named ``name``, holding from ``valid_from``; the edition with
-    zones at the level that held until then (open-ended, older) ends the year before."""
+    zones at the level that held until then (open-ended, older) ends the year before, and an older
+    edition brought in after a newer one ends the year before that one begins."""
     key = slugify(name)[:80]
     if not key or session.scalar(select(BoundaryVersion.id).where(
             (BoundaryVersion.key == key) | (BoundaryVersion.name == name[:200]))) is not None:
         names = ", ".join(session.scalars(select(BoundaryVersion.name).order_by(BoundaryVersion.name)))
         raise _fail(f"Utgaven «{name}» finnes allerede eller har et ugyldig navn (utgavene er: {names}).", "utgave")
     with_zones = select(Zone.boundary_version_id).where(Zone.level == level)
-    for older in session.scalars(select(BoundaryVersion).where(
-            BoundaryVersion.id.in_(with_zones), BoundaryVersion.valid_to.is_(None))):
-        if (older.valid_from or 0) < valid_from:
+    others = list(session.scalars(select(BoundaryVersion).where(BoundaryVersion.id.in_(with_zones))))
+    for older in others:
+        if older.valid_to is None and (older.valid_from or 0) < valid_from:
             older.valid_to = valid_from - 1
+    later = [o.valid_from for o in others if o.valid_from is not None and o.valid_from > valid_from]
     version = BoundaryVersion(key=key, name=name[:200], level=level, valid_from=valid_from,
+                              valid_to=min(later) - 1 if later else None,
                               note=f"Laget ved import av «{file_name}» {utcnow():%d.%m.%Y}.")
     session.add(version)
     session.flush()

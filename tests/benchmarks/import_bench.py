@@ -24,8 +24,9 @@ Per backend and file, each in a fresh Python subprocess on a fresh copy of the s
    (0.2 → 0.4: ``columns.typed``), resolve+compare (0.4 → 0.6: ``indicators.plan``), write (0.6 → 0.85:
    ``run._write``) and protect (0.85 → 1.0: ``suppression.protect`` and the commit);
    the protect figure (unless ``--skip-protect-figure``): afterwards, in a transaction that is rolled
-   back, ``suppression._tables`` and ``protect_table`` for the same indicators, timed alone, so that the
-   protect phase splits into reading + computing and writing the pattern;
+   back, ``suppression._tables`` (reading the values back from the store, as protecting the whole store
+   does; the import itself hands the step the rows it holds) and ``protect_table`` for the same
+   indicators, timed alone;
 3. the yardstick: the rows the import wrote (read back from its store, ``protection`` NULL as inserted),
    as plain tuples in memory, written to another fresh copy by the fastest bare path, timed for the write
    alone (commit included): SQLite ``executemany`` on the raw sqlite3 connection in one transaction;
@@ -550,9 +551,9 @@ def details(results: list[dict]) -> str:
                          for k, v in r["bare"].items())
         extra = ""
         if "protect_read" in i:
-            extra = (f"; protect figure: read + build tables {i['protect_read']:.1f} s, compute "
-                     f"{i['protect_compute']:.1f} s, so writing the pattern + commit ≈ "
-                     f"{i['phases'].get('protect', 0) - i['protect_read'] - i['protect_compute']:.1f} s")
+            extra = (f"; protect figure (the same indicators read back from the store, as a protect of the whole "
+                     f"store does): read + build tables {i['protect_read']:.1f} s, compute "
+                     f"{i['protect_compute']:.1f} s")
         peaks = ", ".join(f"{k} {v:.0f}" for k, v in i.get("peaks_at", {}).items())
         code = " ".join(f"{k}:{v}" for k, v in i.get("code", {}).items())
         out.append(f"- {r['backend']} {r['file']} ({i['file_mb']:.1f} MB), code {code}: preview phases "

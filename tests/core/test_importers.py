@@ -523,3 +523,18 @@ def test_a_new_edition_of_the_zones_is_its_own_boundary_version_and_kart_draws_o
     with pytest.raises(ZoneFileError, match="finnes allerede"):
         importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner.geojson", level="levekaarssone",
                                name_field="navn", new_edition="Levekårssoner 2030", valid_from=2031)
+
+
+def test_an_older_edition_brought_in_later_ends_the_year_before_the_newer_begins(store):
+    importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner.geojson", level="levekaarssone",
+                           name_field="navn")
+    with db.session_scope(store) as s:
+        current = s.scalars(select(BoundaryVersion).join(Zone, Zone.boundary_version_id == BoundaryVersion.id)
+                            .where(Zone.level == "levekaarssone")).first()
+        current.valid_from, current.valid_to = 2023, None
+    importers.import_zones(store, ADMIN, _geojson_bytes(_lks_file()), "soner-2016.geojson", level="levekaarssone",
+                           name_field="navn", new_edition="Levekårssoner 2016", valid_from=2016)
+    with db.session_scope(store) as s:
+        spans = dict(s.execute(select(BoundaryVersion.name, BoundaryVersion.valid_to).where(
+            BoundaryVersion.valid_from.in_([2016, 2023]))).all())
+    assert spans["Levekårssoner 2016"] == 2022 and None in spans.values()
