@@ -87,7 +87,7 @@ def _preview(report: run.ImportReport) -> None:
     row = st.container(horizontal=True, wrap=True)
     for key, n in zip(("added", "changed", "unchanged", "refused", "removed"),
                       (report.added, report.changed, report.unchanged, report.refused, report.removed), strict=True):
-        row.metric(t(f"data_import.count_{key}"), fmt.number(n, 0, lang()), border=True, width=165)
+        row.metric(t(f"data_import.count_{key}"), fmt.number(n, 0, lang()), border=True, width=140)
     if report.replaced_examples:
         st.markdown(f"- {t('data_import.replaced_examples', n=report.replaced_examples)}")
     if report.removed:

@@ -82,8 +82,9 @@ if len(choices) > 1:
     edition_names = {key: name for key, name, _from in choices}
     # the newest that had begun by the year; for a year before them all, the earliest
     holds = next((key for key, _name, first in choices if first is None or first <= year), choices[-1][0])
+    edition_col, _rest = st.columns([2.2, 3])
     edition = filters.selectbox(t("map.edition_pick"), list(edition_names), key="utgave", default=holds,
-                                format_func=edition_names.get, help=t("map.edition_help"))
+                                format_func=edition_names.get, help=t("map.edition_help"), where=edition_col)
 
 # The selected zone: from the URL on a new session, then from clicks; it must exist at this level.
 if ZONE_KEY not in st.session_state:
