@@ -71,11 +71,7 @@ def measures(store: Store, area_slug: str | None = None, today: dt.date | None =
         Indicator, Indicator.id == MeasureIndicator.indicator_id).order_by(Indicator.key))
     grouped_aims = aims.groupby("measure_id")["key"].apply(list).to_dict()
     df["indicator_keys"] = df["id"].map(lambda i: grouped_aims.get(i, []))
-    newest = (select(StatusUpdate.measure_id, func.max(StatusUpdate.id).label("last_id"))
-              .group_by(StatusUpdate.measure_id).subquery())
-    last = frame(store, select(StatusUpdate.measure_id, StatusUpdate.comment, StatusUpdate.changed_at,
-                                 StatusUpdate.changed_by, StatusUpdate.illustrative)
-                  .join(newest, newest.c.last_id == StatusUpdate.id)).set_index("measure_id")
+    last = latest_updates(store).set_index("measure_id")
     df["latest_comment"] = df["id"].map(last["comment"]) if not last.empty else None
     df["latest_at"] = df["id"].map(last["changed_at"]) if not last.empty else None
     df["latest_by"] = df["id"].map(last["changed_by"]) if not last.empty else None
@@ -121,6 +117,12 @@ def _updates(store: Store, measure_id: int | None = None) -> pd.DataFrame:
     if measure_id is not None:
         stmt = stmt.where(StatusUpdate.measure_id == measure_id)
     return frame(store, stmt)
+
+
+def latest_updates(store: Store) -> pd.DataFrame:
+    """Each measure's latest status update: the one rule every page uses (latest by the date it took
+    effect, ties by the order it was stored in)."""
+    return _updates(store).drop_duplicates("measure_id", keep="first").reset_index(drop=True)
 
 
 def changed_since(store: Store, since: dt.datetime, area_slug: str | None = None) -> pd.DataFrame:

@@ -288,7 +288,10 @@ def _status_history(rng: random.Random, start: dt.date, end: dt.date) -> list[tu
     if history and history[-1][1] != "completed" and rng.random() < 0.6:
         last = history[-1]
         new = rng.choice([x for x in ("on_track", "at_risk", "off_track") if x != last[1]])
-        history.append((now - dt.timedelta(days=rng.randint(2, 40)), new, last[2], STATUS_COMMENTS[new]))
+        when = now - dt.timedelta(days=rng.randint(2, 40))
+        if when <= last[0]:  # the latest change comes after the one before it (the latest is by date)
+            when = last[0] + (now - last[0]) / 2
+        history.append((when, new, last[2], STATUS_COMMENTS[new]))
     return history
 
 

@@ -238,3 +238,22 @@ def test_seed_has_the_real_subprogramme_2_and_example_snapshots(seeded_store):
             "Alle skal med! – ressurspersoner ved de fire skolene"} <= names
     snaps = read.programme.snapshots(Store.of(engine))
     assert len(snaps) >= 2 and snaps["illustrative"].all()
+
+
+def test_every_reader_takes_the_same_latest_status_and_it_is_the_measures_own(seeded_store):
+    """One rule for «the latest status» (by the date it took effect, ties by id): the measure's status,
+    the latest comment on Delprogrammer and Område, the history and «changed since» agree for every
+    measure of the seed (an example change dated before the update it follows once made them differ)."""
+    store = Store.of(db.make_engine(seeded_store))
+    rows = read.programme.measures(store).set_index("id")
+    latest = read.programme.latest_updates(store).set_index("measure_id")
+    since = read.programme.status_changes_since(store, dt.datetime(2000, 1, 1)).set_index("measure_id")
+    for measure_id, m in rows.iterrows():
+        history = read.programme.status_history(store, int(measure_id))
+        first = history.iloc[0]
+        assert first["changed_at"] == history["changed_at"].max()
+        assert latest.loc[measure_id, "id"] == first["id"]
+        assert m["status"] == first["status"], (m["name"], m["status"], first["status"], first["changed_at"])
+        assert m["latest_at"] == first["changed_at"] and m["latest_comment"] == first["comment"]
+        assert since.loc[measure_id, "after"] == m["status"]
+        assert since.loc[measure_id, "changed_at"] == first["changed_at"]
