@@ -538,7 +538,7 @@ def protect(session: Session, settings: Settings, indicator_ids: list[int] | Non
     session.execute(locked).all()  # one writer per indicator at a time (PostgreSQL; SQLite locks the file)
     tables = _tables(session, indicator_ids, values)
     threshold, margin = settings.suppression_threshold, settings.margin
-    values = IndicatorValue.__table__
+    value_table = IndicatorValue.__table__
     cells = hidden = tables_done = 0
     for table in tables:
         reason = protect_table(table, threshold, margin)
@@ -549,7 +549,7 @@ def protect(session: Session, settings: Settings, indicator_ids: list[int] | Non
         for r in sorted(set(row_reason[differs])):  # a few statements with many ids, not one per value
             ids = table.row_ids[differs & (row_reason == r)].tolist()
             for start in range(0, len(ids), UPDATE_CHUNK):
-                session.execute(values.update().where(values.c.id.in_(ids[start:start + UPDATE_CHUNK]))
+                session.execute(value_table.update().where(value_table.c.id.in_(ids[start:start + UPDATE_CHUNK]))
                                 .values(protection=str(r)))
         tables_done += 1
     run = ProtectionRun(threshold=threshold, margin=margin, indicators=tables_done, cells=cells, hidden=hidden,

@@ -155,15 +155,20 @@ def typed(raw: RawTable, columns: tuple[Column, ...], *, keep_raw: tuple[str, ..
     headers, ignored = match_headers(raw, columns)
     t = Typed(raw=raw, values={}, present=set(headers), problems={}, headers=headers, ignored=ignored)
     n = len(raw.frame)
-    # A column the file lacks is one shared array per type (copy-on-write: a change copies it), not a
-    # list of 2 million Nones per column.
-    absent = {"bool": {d: np.full(n, d, dtype=bool) for d in (False, True)}, "number": np.full(n, np.nan),
-              "object": np.full(n, None, dtype=object)}
+    # A column the file lacks is one shared array per type (copy-on-write: a change copies it), made when
+    # first needed, not a list of 2 million Nones per column.
+    fills = {"no": (False, bool), "yes": (True, bool), "number": (np.nan, float), "text": (None, object)}
+    absent: dict[str, np.ndarray] = {}
+
+    def empty(what: str) -> pd.Series:
+        if what not in absent:
+            absent[what] = np.full(n, fills[what][0], dtype=fills[what][1])
+        return pd.Series(absent[what], copy=False)
+
     for col in columns:
         if col.key not in headers:
-            t.values[col.key] = (pd.Series(absent["bool"][bool(col.default)], copy=False) if col.kind == "bool" else
-                                 pd.Series(absent["number"], copy=False) if col.kind in NUMERIC else
-                                 pd.Series(absent["object"], copy=False))
+            t.values[col.key] = empty(("yes" if col.default else "no") if col.kind == "bool" else
+                                      "number" if col.kind in NUMERIC else "text")
             continue
         cells = raw.frame[headers[col.key]].reset_index(drop=True)
         t.values[col.key] = _convert(t, col, cells)

@@ -13,7 +13,6 @@ edition they were published for.
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pandas as pd
@@ -118,6 +117,7 @@ class Places:
                                   columns=["zone_id", "part_id"])
 
     def _zone_for_year(self, ids: list[int], year: int) -> tuple[int | None, str | None]:
+        """The one of these zones whose edition holds in ``year``; else None and the editions they are in."""
         if len(ids) == 1:
             return ids[0], None
         fits = [i for i in ids if (self.zone_row[i].valid_from or 0) <= year <= (self.zone_row[i].valid_to or 9999)]
@@ -145,18 +145,18 @@ class Places:
         if ids and level:
             ids = [i for i in ids if self.zone_row[i].level == level]
         if ids:
-            zone_id, why = self._zone_for_year(ids, year)
+            zone_id, editions = self._zone_for_year(ids, year)
             if zone_id is None:
-                return None, Text("imp.code_editions", name=text, editions=why)
+                return None, Text("imp.code_editions", name=text, editions=editions)
             return ("zone", zone_id, None), None
         named = self.by_name.get(key, [])
         if level:
             named = [(lv, i) for lv, i in named if lv == level]
         levels = sorted({lv for lv, _ in named})
         if len(levels) == 1:
-            zone_id, why = self._zone_for_year([i for _, i in named], year)
+            zone_id, editions = self._zone_for_year([i for _, i in named], year)
             if zone_id is None:
-                return None, Text("imp.name_editions", name=text, editions=why)
+                return None, Text("imp.name_editions", name=text, editions=editions)
             return ("zone", zone_id, None), None
         if len(levels) > 1 or (named and key in self.areas):
             where = [LEVEL_WORDS[lv] for lv in levels] + (["område"] if key in self.areas and not level else [])
@@ -232,7 +232,8 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
 
     periods = t.values["period"]
     if "year" in t.present:
-        periods = periods.copy()  # (changed below)  # a period in words («rapport 2016, dataår ikke oppgitt») with its year beside it
+        # a period in words («rapport 2016, dataår ikke oppgitt») with its year beside it
+        periods = periods.copy()  # (changed below)
         header = t.headers["period"]
         raw_periods = t.raw.frame[header].reset_index(drop=True)
         sort_year = t.values["year"]
@@ -353,16 +354,8 @@ def plan(ctx: Context, t: cols.Typed) -> Plan:
     # duplicates in the file
     keycols = ["indicator_id", "scope", "zone_id", "area_id", "period"]
     complete = rows[keycols[:2] + ["period"]].notna().all(axis=1).to_numpy()
-    factors = [pd.factorize(rows[c], use_na_sentinel=False) for c in keycols]
-    if math.prod(max(len(distinct), 1) for _part, distinct in factors) < 2 ** 62:
-        key = np.zeros(n, dtype=np.int64)  # one number per key from each column's codes (no hashing of rows)
-        for part, distinct in factors:
-            key = key * max(len(distinct), 1) + part
-        dupe = pd.Series(key).duplicated(keep="first").to_numpy() & complete
-        del key
-    else:
-        dupe = rows.duplicated(subset=keycols, keep="first").to_numpy() & complete
-    del factors
+    # (on the columns' codes: hashing 2 million rows of five columns would hold a copy of them)
+    dupe = pd.MultiIndex.from_arrays([rows[c] for c in keycols]).duplicated(keep="first") & complete
     if dupe.any():  # (rare: the text keys only then)
         involved = rows.duplicated(subset=keycols, keep=False).to_numpy() & complete
         key_text = _keystr(rows[involved], keycols)

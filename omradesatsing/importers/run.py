@@ -36,7 +36,7 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, t
 
 from omradesatsing import config, db, suppression
 from omradesatsing.auth import current_actor
-from omradesatsing.catalogue import Text
+from omradesatsing.catalogue import DEFAULT_LANG, Text, tr
 from omradesatsing.commands import Problem, ValidationError
 from omradesatsing.importers import columns as cols, tables
 from omradesatsing.models import AuditEntry, ImportLog, Indicator, IndicatorValueRevision, Source, utcnow
@@ -46,8 +46,7 @@ from omradesatsing.permissions import Actor, PermissionDenied, has_role, require
 log = logging.getLogger(__name__)
 
 KINDS = ("indicators", "investments", "grants", "measures", "participation", "targets")
-KIND_WORDS = {"indicators": "indikatorverdier", "investments": "investeringer", "grants": "statlige tilskudd",
-              "measures": "tiltak", "participation": "medvirkning", "targets": "mål", "zones": "sonegrenser"}
+KIND_WORDS = {k: tr(DEFAULT_LANG, f"imp.kind_{k}") for k in (*KINDS, "zones")}  # bokmål, from the catalogue
 MAX_PROBLEMS = 25
 PREVIEW_ROWS = 200  # rows of each change listed in the preview (the counts are always complete)
 INTERNAL_URL = "intern"
