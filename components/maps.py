@@ -21,7 +21,7 @@ from pydeck.bindings.json_tools import default_serialize
 from components import ui
 from components.data import TTL_SECONDS, q
 from components.i18n import lang, t, tr
-from omradesatsing import choropleth, config, formatting as fmt, geo, read
+from omradesatsing import choropleth, config, formatting as fmt, geo, names, read
 
 LAYERS = ("zones", "areas", "bydeler", "investments")
 MAP_HEIGHT = 440
@@ -79,13 +79,20 @@ def choropleth_data(level: str, indicator: str, year: int, scheme: str, language
     classes = choropleth.classify(values["value"].tolist(), scheme=scheme, higher_is_better=better_high)
     areas = q(read.places.zone_areas, level)
     area_names = areas.groupby("zone_code")["area_name"].agg(lambda s: ", ".join(sorted(s))).to_dict()
+    # A zone named like a programme area (the delområde Loddefjord) is named with its level, so its figure
+    # is not read as the area's.
+    programme_areas = list(q(read.places.areas)["name"])
+    level_word = tr(language, f"map.level_one_{level}")
+    values = values.assign(zone_name=[f"{n} ({level_word})" if isinstance(n, str) and names.named_like_an_area(
+        n, programme_areas) else n for n in values["zone_name"]])
     by_code = values.set_index("zone_code")
     features = []
     for f in q(read.places.zone_features, level, edition=edition)["features"]:
         code = f["properties"]["code"]
         row = by_code.loc[code] if code in by_code.index else None
         value = None if row is None else row["value"]
-        lines = [f["properties"]["name"]]
+        label = row["zone_name"] if row is not None else f["properties"]["name"]
+        lines = [label]
         if row is not None and row["suppressed"]:
             shown = tr(language, "map.suppressed_long")
         elif value is None or value != value:
@@ -104,7 +111,7 @@ def choropleth_data(level: str, indicator: str, year: int, scheme: str, language
             lines.append(tr(language, "map.tip_areas", names=area_names[code]))
         colour = choropleth.hex_to_rgb(classes.colour(None if row is None or row["suppressed"] else value))
         features.append({"type": "Feature", "geometry": f["geometry"],
-                         "properties": {"code": code, "name": f["properties"]["name"], "fill": colour + [215],
+                         "properties": {"code": code, "name": label, "fill": colour + [215],
                                         "tooltip": "\n".join(lines)}})
     city = q(read.indicators.city_values, year)
     city = city[city["indicator"] == indicator]

@@ -63,11 +63,19 @@ def kroner(nok, lang: str = "nb") -> str:
     return f"{number(int(nok), 0, lang)}{NBSP}{_KR.get(lang, 'kr')}"
 
 
+def millions(nok, decimals: int = 1, lang: str = "nb") -> str:
+    """Whole kroner as the number of millions, without the unit (a table whose header names it):
+    ``12700000`` → ``12,7``; rounded as ``million_kroner`` rounds."""
+    if _missing(nok):
+        return ""
+    return _number(Decimal(int(nok)).scaleb(-6), decimals, lang)  # exact: 23 250 000 → 23,3
+
+
 def million_kroner(nok, decimals: int = 1, lang: str = "nb") -> str:
     """Whole kroner shown in millions: ``12700000`` → ``12,7 mill. kr`` (English ``NOK 12.7m``). Rounding only here."""
     if _missing(nok):
         return ""
-    amount = _number(Decimal(int(nok)).scaleb(-6), decimals, lang)  # exact: 23 250 000 → 23,3
+    amount = millions(nok, decimals, lang)
     if lang == "en":
         return f"NOK{NBSP}{amount}m"  # short, as English financial text writes it: NOK 12.7m
     return f"{amount}{NBSP}{_MILL.get(lang, 'mill. kr')}"

@@ -137,7 +137,7 @@ with right:
             maps.investment_detail(hit.iloc[0])
     elif selected:
         row = table[table["zone_code"] == selected].iloc[0]
-        st.subheader(ui.plain(row["zone_name"]))
+        st.header(ui.plain(row["zone_name"]))
         if row["suppressed"]:
             value = t("common.suppressed")
         else:
@@ -199,7 +199,7 @@ st.caption(f":material/info: {t('map.approximation' if approximate else 'map.are
            + (" " + t("map.edition", level=t(f"map.level_{level}").lower(), editions=ui.plain(", ".join(editions)))
               if editions else ""))
 
-st.subheader(t("map.table_heading", indicator=name, year=year))
+st.header(t("map.table_heading", indicator=name, year=year))
 out = table.sort_values("value", ascending=data["higher_is_better"], na_position="last")  # least favourable first
 note = np.select([out["suppressed"], out["value"].isna(), out["derived"]],
                  [t("common.suppressed"), t("map.no_data"), t("map.tip_derived")], default="")

@@ -1,63 +1,88 @@
-"""Oversikt: the programme at a glance — areas, key figures, what changed lately."""
+"""Oversikt, for the politician: what changed since the last meeting, where each area stands on the key
+indicators against Bergen (and whether it is improving), and the money per area — on the first screen at
+1280×720. Below: the areas, one card each.
+
+URL: ``?siden=YYYY-MM-DD`` (default: the day the last tertial report was frozen).
+"""
 
 import datetime as dt
 
 import streamlit as st
 
-from components import shell, ui
+from components import filters, overview as ov, ui
 from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
+from omradesatsing.programme import HEADLINE_INDICATORS
 
-shell.header("overview.title", "overview.intro")
-ui.illustrative_notice()
+TODAY = dt.date.today()
+ov.style()
+title, pick = st.columns([3, 1], vertical_alignment="bottom")
+title.title(t("overview.title"))
 
 areas = q(read.places.areas)
-measures = read.programme.status_summary(q(read.programme.measures))  # counted as Delprogrammer and the presentation count
+meta = q(read.indicators.indicators).set_index("key")
+keys = tuple(k for k in HEADLINE_INDICATORS if k in meta.index)
+grid = q(read.overview.area_grid, keys)
 money = q(read.money.investment_summary)  # the same totals as Investeringer and the presentation (computed in the core)
 grants = q(read.money.grant_summary)
 
-# Two by two: at 1280×720 four cards in a row cut amounts like "279,0 mill. kr".
-c1, c2 = st.columns(2)
-c3, c4 = st.columns(2)
-c1.metric(t("overview.kpi_active_areas"), int((areas["state"] != "ended").sum()), border=True,
-          help=t("overview.kpi_active_areas_help"))
-on_track = measures["by_status"]["on_track"] + measures["by_status"]["completed"]
-c2.metric(t("overview.kpi_measures"), measures["measures"], border=True,
-          help=t("overview.kpi_measures_help", on_track=on_track))
-budget_label = t("overview.kpi_budget") + (f" · {t('common.illustrative')}" if money["any_illustrative"] else "")
-c3.metric(budget_label, ui.mnok(money["budget_nok"]), border=True, help=t("overview.kpi_budget_help"))
-c4.metric(t("overview.kpi_grants"), ui.mnok(grants["known_nok"]), border=True,
-          help=t("overview.kpi_grants_help", first=grants["first"], last=grants["last"]))
-st.caption(t("overview.kpi_caption"))
-st.page_link("pages/presentasjon.py", label=t("presentation.open"), icon=":material/co_present:")
+# --- Since the last meeting ---------------------------------------------------------------------------
+default, report = q(read.overview.since_default, TODAY)
+earliest = dt.date(1900, 1, 1)
+if "oversikt_siden" not in st.session_state:  # from the URL on a new session
+    st.session_state["oversikt_siden"] = filters.date_param("siden", default, lo=earliest, hi=TODAY)
+since = pick.date_input(t("overview.since_pick"), format="DD.MM.YYYY", key="oversikt_siden", min_value=earliest,
+                        max_value=TODAY, help=t("overview.since_help"))
+filters.to_url("siden", since.isoformat() if since != default else None)
+since_box = st.container(gap="xxsmall", key="omr_since")
+since_box.header(t("overview.since_heading"))
+changes = q(read.overview.changes_since, since)
+status = changes["status"]
+when = fmt.date(since, lang())
+start = (t("overview.since_report", report=ui.plain(report), date=when) if report and since == default
+         else t("overview.since_date", date=when))
+if status.empty:
+    since_box.markdown(start + " " + t("overview.no_status_changes"))
+else:
+    d = status["direction"].value_counts()
+    mark = f" {ui.illustrative_badge()}" if status["illustrative"].any() else ""
+    since_box.markdown(start + " " + t("overview.status_summary", n=len(status), better=int(d.get("better", 0)),
+                                worse=int(d.get("worse", 0)), completed=int(d.get("completed", 0))) + mark)
+    order = {"worse": 0, "better": 1, "completed": 2}
+    shown = status.assign(rank=status["direction"].map(order).fillna(3)).sort_values(
+        ["rank", "changed_at"], ascending=[True, False], kind="stable").head(3)
+    for row in shown.itertuples():
+        since_box.page_link("pages/delprogrammer.py", label=ui.plain(ov.status_line(row)), icon=ov.DIRECTION_ICON.get(
+            row.direction, ":material/swap_vert:"), query_params={"tiltak": str(row.measure_id)})
+    if len(status) > len(shown):
+        since_box.page_link("pages/delprogrammer.py", label=t("overview.all_status_changes", n=len(status)),
+                     icon=":material/arrow_forward:", query_params={"visning": "endret", "siden": since.isoformat()})
+imports = changes["imports"]
+figures = (t("overview.new_figures", n=len(imports), values=int(imports["added"].sum() + imports["changed"].sum()))
+           if not imports.empty else t("overview.no_new_figures"))
+moved = changes["money"]
+money_line = (t("overview.money_moved", n=moved["projects"], budget=ov.signed_mnok(moved["budget_change_nok"]),
+                spent=ov.signed_mnok(moved["spent_change_nok"]))
+              if moved["projects"] else t("overview.no_money_moved"))
+since_box.markdown(f"{figures} {money_line}")
 
-st.header(t("overview.areas_heading"))
-cols = st.columns(3)
-for i, a in enumerate(areas.itertuples()):
-    with cols[i % 3].container(border=True):
-        st.subheader(ui.plain(a.name))
-        n_measures = measures["by_area"].get(a.slug, 0)
-        # One markdown element for the card's lines (each element is redrawn on every rerun).
-        st.markdown(f"{ui.state_badge(a.state)} {ui.period_text(a.start_year, a.end_year)}\n\n"
-                    f"{t('overview.area_bydel', bydel=ui.plain(a.bydel_name) or '–')}\n\n"
-                    f"{t('overview.area_measures', n=n_measures)}")
-        st.page_link("pages/omrade.py", label=t("overview.open_area", name=ui.plain(a.name)),
-                     icon=":material/arrow_forward:",
-                     query_params={"omrade": a.slug})
-st.caption(ui.source_line(areas["source_title"].iloc[0], None, False))
-
-st.header(t("overview.changes_heading"))
-changes = q(read.programme.changed_since, dt.datetime(2000, 1, 1)).head(8)
-if changes.empty:
-    st.markdown(t("overview.no_changes"))
-items = []
-for row in changes.itertuples():
-    before = ui.status_text(row.previous_status) if row.previous_status else "–"
-    mark = f" {ui.illustrative_badge()}" if row.illustrative else ""
-    # Stored text (the measure's name, the editor's comment) shows as typed: ui.plain.
-    items.append(f"- **{ui.plain(row.measure_name)}**: {before} → {ui.status_badge(row.status)} "
-                 f"({fmt.date(row.changed_at, lang())}){mark}  \n  {ui.plain(row.comment)}")
-if items:
-    st.markdown("\n\n".join(items))  # one (loose) list, one element
-st.page_link("pages/delprogrammer.py", label=t("overview.all_changes"), icon=":material/arrow_forward:")
+# --- Where each area stands ---------------------------------------------------------------------------
+grid_box = st.container(gap="xxsmall", key="omr_grid")
+periods = sorted({str(p) for k in keys for p in grid[f"{k}.period"].dropna()})
+sources = sorted({str(s) for k in keys for s in grid[f"{k}.source_title"].dropna()})
+illustrative = bool(grid[[f"{k}.illustrative" for k in keys]].fillna(False).astype(bool).to_numpy().any())
+grid_box.header(t("overview.grid_heading") + (f" {ui.illustrative_badge()}" if illustrative
+                                                 or money["any_illustrative"] else ""))
+with grid_box:
+    ov.show_grid(grid, meta, keys, read.overview.widest_gaps(grid, keys))
+grid_box.caption(t("overview.grid_legend") + "  \n" + ui.source_line(", ".join(sources), ", ".join(periods), illustrative)
+           + "  \n" + t("overview.money_source", budget=ui.mnok(money["budget_nok"]), spent=ui.mnok(money["spent_nok"]))
+           + (f" {ui.illustrative_badge()}" if money["any_illustrative"] else "")
+           + " " + t("overview.grants_line", grants=ui.mnok(grants["known_nok"]), first=grants["first"],
+                     last=grants["last"]))
+links = st.container(horizontal=True)
+for a in areas.itertuples():
+    links.page_link("pages/omrade.py", label=ui.plain(a.name), icon=":material/arrow_forward:",
+                    query_params={"omrade": a.slug})
+links.page_link("pages/presentasjon.py", label=t("presentation.open"), icon=":material/co_present:")

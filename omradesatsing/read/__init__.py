@@ -4,7 +4,8 @@
 - ``indicators``: indicator values (suppressed here), trends, gaps, zone profiles;
 - ``programme``: subprogrammes, measures, status changes, tertial reports, participation;
 - ``money``: investments, state grants and the totals every page shows;
-- ``about``: the sources and what the store holds.
+- ``about``: the sources and what the store holds;
+- ``overview``: Oversikt's "since the last meeting" and the areas × key indicators grid.
 
 Every reader takes a ``Store`` (engine + settings) first and returns a DataFrame or plain data.
 The stored suppression pattern (``privacy.hide``; decided when data change, in
@@ -12,7 +13,7 @@ The stored suppression pattern (``privacy.hide``; decided when data change, in
 indicator row carries its source, period and the *illustrative* flag.
 """
 
-from omradesatsing.read import about, indicators, money, places, programme
+from omradesatsing.read import about, indicators, money, overview, places, programme
 from omradesatsing.read.store import Store, frame
 
-__all__ = ["Store", "about", "frame", "indicators", "money", "places", "programme"]
+__all__ = ["Store", "about", "frame", "indicators", "money", "overview", "places", "programme"]

@@ -36,21 +36,36 @@ def test_menu_lists_every_page_in_bokmaal():
         assert ui(f"nav.{page}")
 
 
-def test_oversikt_shows_areas_key_figures_and_changes():
+def test_oversikt_shows_what_changed_since_the_last_report_the_grid_and_the_money():
+    import datetime as dt
+    import os
+
+    from omradesatsing import db, read
+    from omradesatsing.read import Store
+
+    store = Store.of(db.make_engine(os.environ["DATABASE_URL"]))
+    since, report = read.overview.since_default(store, dt.date.today())
+    changed = read.overview.changes_since(store, since)["status"]
     at = open_page("oversikt")
     assert_clean(at)
-    subheaders = [s.value for s in at.subheader]
-    for name in AREA_NAMES:
-        assert any(s.startswith(name) for s in subheaders), (name, subheaders)
-    labels = [m.label for m in at.metric]
-    assert labels == [ui("overview.kpi_active_areas"), ui("overview.kpi_measures"),
-                      f"{ui('overview.kpi_budget')} · {ui('common.illustrative')}", ui("overview.kpi_grants")]
-    assert at.metric[0].value == "4"  # Loddefjord, Olsvik, Solheim, Slettebakken are not ended
-    assert at.metric[2].value.endswith("mill.\u00a0kr")
+    assert [h.value for h in at.header][:1] == [ui("overview.since_heading")]
+    assert at.date_input(key="oversikt_siden").value == since
     body = text_of(at)
-    assert ui("state.ended") in body and ui("state.active") in body
-    assert ui("overview.changes_heading") in [h.value for h in at.header]
-    assert "→" in body  # at least one status change before → after
+    assert ui("overview.since_report").split("{")[0] + report in body
+    assert f"**{len(changed)} tiltak**" in body
+    # The lines of changes are links to the measure, and every one is a real change (before ≠ after).
+    links = [el for el in at.get("page_link") if "tiltak" in el.proto.query_string]
+    assert 1 <= len(links) <= 3
+    for link in links:
+        measure_id = int(link.proto.query_string.split("tiltak=")[1].split("&")[0])
+        row = changed.set_index("measure_id").loc[measure_id]
+        assert row["before"] != row["after"]
+        assert ui(f"status.{row['after']}") in link.value.split("→")[1]
+    html = next(h.proto.body for h in at.html if "omr-grid" in h.proto.body)
+    for name in AREA_NAMES:
+        assert f">{name}" in html, name
+    assert ui("overview.grid_bergen") in html and ui("overview.grid_all") in html
+    assert ui("common.illustrative") in body  # the seed's figures are examples, and say so
 
 
 def test_illustrative_figures_are_marked_on_every_data_page():
@@ -145,8 +160,9 @@ def test_language_switch_changes_the_text(lang):
     at.radio(key="lang").set_value(lang).run()
     assert_clean(at)
     assert at.title[0].value == ui("overview.title", lang)
-    assert [m.label for m in at.metric][0] == ui("overview.kpi_active_areas", lang)
-    assert ui("overview.kpi_active_areas", lang) != ui("overview.kpi_active_areas")
+    assert at.header[0].value == ui("overview.since_heading", lang)
+    assert ui("overview.since_heading", lang) != ui("overview.since_heading")
+    assert any(ui("overview.grid_bergen", lang) in h.proto.body for h in at.html)
     assert at.query_params["lang"] == lang
 
 

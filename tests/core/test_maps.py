@@ -213,3 +213,13 @@ def test_zone_areas_link_zones_to_programme_areas(seeded_store):
     by_bydel = read.places.zone_areas(Store.of(engine), "bydel")
     laksevaag = by_bydel[by_bydel["slug"] == "loddefjord"]["zone_code"].iloc[0]
     assert set(by_bydel.loc[by_bydel["zone_code"] == laksevaag, "slug"]) >= {"loddefjord", "olsvik", "indre-laksevag"}
+
+
+def test_a_zone_named_like_a_programme_area_is_told_apart():
+    from omradesatsing.names import named_like_an_area
+
+    areas = ["Loddefjord", "Solheim (nord og sør)", "Indre Laksevåg"]
+    assert named_like_an_area("Loddefjord", areas)
+    assert named_like_an_area("Solheim", areas)  # the area is Solheim (nord og sør)
+    assert named_like_an_area("indre laksevåg", areas)
+    assert not named_like_an_area("Loddefjordvegen", areas) and not named_like_an_area("Årstad", areas)

@@ -86,11 +86,11 @@ def _watch(page) -> list[str]:
     return requests
 
 
-def test_markup_in_a_status_comment_shows_as_typed_on_oversikt(marked_server, page):
+def test_markup_in_a_report_name_shows_as_typed_on_oversikt(marked_server, page):
+    """Oversikt counts the changes since the last frozen report and names it: as typed."""
     requests = _watch(page)
     open_url(page, marked_server.url)
-    _assert_as_typed(page, marked_server, requests, "Linje én # Overskrift i kommentar - punkt " + MARKUP)
-    page.get_by_text("Linje én", exact=False).first.scroll_into_view_if_needed()
+    _assert_as_typed(page, marked_server, requests, REPORT)
     screenshot(page, "hardening-oversikt-1280x720")
 
 

@@ -91,7 +91,7 @@ def test_hover_and_click_select_a_zone_and_the_url_follows(server, page, store_f
 
 def test_a_shared_link_reopens_the_view(server, page):
     open_url(page, f"{server.url}/kart?indikator=median_income&aar=2020&sone=46011900")
-    expect(page.get_by_role("heading", name="Loddefjord", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Loddefjord (delområde)", exact=True)).to_be_visible()
     indicator = page.get_by_role("combobox", name=ui("map.indicator"))
     expect(indicator).to_have_value(re.compile("Medianinntekt"))
     expect(page.get_by_role("combobox", name=ui("map.year"))).to_have_value("2020")
