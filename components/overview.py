@@ -33,7 +33,7 @@ _GRID_CSS = """<style>
 .omr-grid tbody th { white-space: nowrap; }
 .omr-grid .omr-state { color: #5c5b59; font-size: 0.8rem; font-weight: 400; }
 .omr-grid strong { font-weight: 700; }
-.omr-scroll { overflow-x: auto; }
+.omr-scroll { overflow-x: auto; position: relative; }
 .omr-scroll:focus-visible { outline: 3px solid #0b4f8a; }
 .omr-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style>"""
