@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from omradesatsing import db, formatting as fmt, read
+from components.ui import STATUS_SYMBOL, plain
+from omradesatsing import db, formatting as fmt, programme as programme_rules, read
 from omradesatsing.read import Store
 from tests.app.conftest import assert_clean, open_page, text_of, ui
 
@@ -118,3 +119,90 @@ def test_measure_counts_agree_across_pages():
     assert_clean(slides)
     for status in ("on_track", "at_risk", "off_track", "completed"):
         assert _status_metric(slides, status) == str(summary["by_status"][status])
+
+
+def _grid_rows(at) -> dict[str, list[str]]:
+    """Oversikt's areas × key indicators table as its reader sees it: row header → the cells' text."""
+    from html.parser import HTMLParser
+
+    body = next(h.proto.body for h in at.html if "omr-grid" in h.proto.body)
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cells, self.text, self.depth = [], None, None, 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.cells = []
+            elif tag in ("td", "th") and self.cells is not None:
+                self.text = []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.text is not None:
+                self.cells.append(" ".join("".join(self.text).split()))
+                self.text = None
+            elif tag == "tr" and self.cells is not None:
+                self.rows.append(self.cells)
+                self.cells = None
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text.append(data)
+
+    parser = Rows()
+    parser.feed(body)
+    return {cells[0]: cells[1:] for cells in parser.rows[1:]}
+
+
+def test_the_same_label_is_the_same_number_on_oversikt_investeringer_and_omrade():
+    """A figure named the same on two pages is the same number: each area's headline indicators on
+    Oversikt, Investeringer (per inhabitant) and Område, and its budget on Oversikt and Område."""
+    store = Store.of(db.make_engine(os.environ["DATABASE_URL"]))
+    meta = read.indicators.indicators(store).set_index("key")
+    keys = [k for k in programme_rules.HEADLINE_INDICATORS if k in meta.index]
+    areas = read.places.areas(store)
+    overview = open_page("oversikt")
+    assert_clean(overview)
+    grid = _grid_rows(overview)
+    investments = open_page("investeringer")
+    assert_clean(investments)
+    per = investments.dataframe[[i for i, d in enumerate(investments.dataframe)
+                                 if ui("investments.col_population") in d.value.columns][0]].value
+    per = per.set_index(ui("cols.area"))
+    money = read.money.area_money(store).set_index("area_slug")
+    for a in areas.itertuples():
+        row = next(cells for name, cells in grid.items() if name.startswith(a.name))
+        area_page = open_page("omrade", session={"omrade": a.slug})
+        assert_clean(area_page)
+        metrics = {m.label: m.value for m in area_page.metric}
+        for i, key in enumerate(keys):
+            label = meta.loc[key, "name_nb"]
+            shown_overview, shown_investments, shown_area = (
+                " ".join(str(x).split()) for x in (row[i], per.loc[a.name, label], metrics[label]))
+            # "18,2 % verre ↓ …" on Oversikt, "18,2 % (2024)" on Investeringer, "18,2 %" on Område
+            assert shown_overview.startswith(shown_area), (a.name, label, shown_overview, shown_area)
+            assert shown_investments.startswith(shown_area), (a.name, label, shown_investments, shown_area)
+        budget = fmt.millions(int(money.loc[a.slug, "budget_nok"]), 1, "nb")
+        assert row[len(keys)] == budget, (a.name, row)
+        assert fmt.million_kroner(int(money.loc[a.slug, "budget_nok"]), 1, "nb") in text_of(area_page), a.name
+
+
+def test_oversikt_and_omrade_show_a_changed_measure_at_the_same_status():
+    """The latest status is one rule (``read.programme.latest_updates``): the measure Oversikt lists as
+    changed shows that status on its area's page."""
+    store = Store.of(db.make_engine(os.environ["DATABASE_URL"]))
+    rows = read.programme.measures(store).set_index("id")
+    overview = open_page("oversikt")
+    assert_clean(overview)
+    links = [el for el in overview.get("page_link") if "tiltak=" in el.proto.query_string]
+    assert links
+    for link in links:
+        measure_id = int(link.proto.query_string.split("tiltak=")[1].split("&")[0])
+        m = rows.loc[measure_id]
+        status = f"{STATUS_SYMBOL[m['status']]} {ui('status.' + m['status'])}"
+        assert link.value.rsplit("→", 1)[1].strip().startswith(status), (link.value, status)
+        area_page = open_page("omrade", session={"omrade": m["area_slugs"][0]})
+        assert_clean(area_page)
+        lines = [x for x in text_of(area_page).split("\n") if f"**{plain(m['name'])}**" in x]
+        assert len(lines) == 1 and status in lines[0], (m["name"], lines, status)
