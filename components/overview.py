@@ -96,9 +96,10 @@ def grid_html(grid: pd.DataFrame, meta: pd.DataFrame, keys, widest: dict[str, st
         cells = "".join(_cell(row, k, meta.loc[k, "unit"], int(meta.loc[k, "decimals"]), widest.get(k) == slug)
                         for k in keys)
         rows.append(f'<tr><th scope="row">{html.escape(str(row["area_name"]))}{state}</th>{cells}{money}</tr>')
-    return (f'{_GRID_CSS}<div class="omr-scroll" role="region" tabindex="0" '
-            f'aria-label="{html.escape(t("overview.grid_caption"))}"><table class="omr-grid"><caption class="omr-sr">{html.escape(t("overview.grid_caption"))}'
-            f'</caption><thead><tr><th scope="col">{html.escape(t("gap.area"))}</th>{head}</tr></thead>'
+    caption = html.escape(t("overview.grid_caption"))
+    return (f'{_GRID_CSS}<div class="omr-scroll" role="region" tabindex="0" aria-label="{caption}">'
+            f'<table class="omr-grid"><caption class="omr-sr">{caption}</caption>'
+            f'<thead><tr><th scope="col">{html.escape(t("gap.area"))}</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
