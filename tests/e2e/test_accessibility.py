@@ -67,6 +67,13 @@ def test_no_serious_or_critical_axe_violations(server, page, view, lang):
                if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN]
     assert serious == [], serious
     assert page.evaluate("document.documentElement.lang") == lang
+    # Headings in order (axe best practice, not a WCAG tag): a screen reader's list of headings is the
+    # page's outline, and a level skipped (h1 → h3) reads as a missing section.
+    from axe_playwright_python.sync_playwright import Axe
+
+    order = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["heading-order"]}})
+    skipped = [n["target"] for v in order.response["violations"] for n in v["nodes"]]
+    assert skipped == [], skipped
 
 
 def test_write_the_accessibility_statement_draft():
