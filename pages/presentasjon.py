@@ -56,7 +56,8 @@ bar.page_link("pages/oversikt.py", label=t("presentation.exit"), icon=":material
 shown = in_work if area == ALL else [area]
 # "All areas" means the areas in work, and says which they are.
 place = t("presentation.areas_in_work", names=", ".join(names[s] for s in in_work)) if area == ALL else names[area]
-place_md = ui.plain(place)  # inside markdown
+place_md = (t("presentation.areas_in_work", names=", ".join(ui.plain(names[s]) for s in in_work)) if area == ALL
+            else ui.plain(names[area]))  # inside markdown
 
 
 def lead(text: str) -> None:
