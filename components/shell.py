@@ -176,6 +176,12 @@ html { font-size: 24px !important; }
   white-space: normal !important; overflow: visible !important; height: auto !important; }
 [data-testid="stAlertContainer"] p { font-size: 1rem; }
 :focus-visible { outline: 4px solid #0b4f8a !important; outline-offset: 2px; }
+@media (max-width: 700px) {  /* a phone: smaller type, the chart as drawn for the projector, scrolled sideways */
+  html { font-size: 18px !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0.6rem 1rem 0.4rem 1rem !important; }
+  [data-testid="stElementContainer"]:has(> [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
+  [data-testid="stVegaLiteChart"] { min-width: 720px; }
+}
 </style>"""
 
 # Clickers send PageDown/PageUp, and a presenter may press the space bar: they step like → and ← (the
