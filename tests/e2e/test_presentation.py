@@ -104,7 +104,7 @@ TEXTS = r"""() => {
     if (box.width === 0 || box.height === 0 || cs.visibility === 'hidden') continue;
     const svg = el.closest('svg') !== null;
     out.push({text: node.textContent.trim().slice(0, 60), size: parseFloat(cs.fontSize), svg,
-              colour: rgb(svg ? (el.getAttribute('fill') || cs.fill) : cs.color).slice(0, 3),
+              colour: rgb(svg ? cs.fill : cs.color).slice(0, 3),
               background: background(el), bottom: box.bottom});
   }
   return out;
