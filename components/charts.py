@@ -127,6 +127,7 @@ def projector(spec: dict) -> dict:
     config = out.setdefault("config", {})
     for part in ("axis", "legend"):
         config.setdefault(part, {}).update(labelFontSize=PROJECTOR_FONT_SIZE, titleFontSize=PROJECTOR_FONT_SIZE)
+    config["axis"]["tickCount"] = 6  # large labels: fewer of them
     config.setdefault("text", {})["fontSize"] = PROJECTOR_FONT_SIZE
     return out
 
@@ -186,15 +187,16 @@ def presentation_then_now(rows: pd.DataFrame, *, words: dict[str, str], language
     scale = alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False)
     line = alt.Chart(data).mark_rule(strokeWidth=4, color=CITY_COLOUR).encode(
         y=y, x=alt.X("low:Q", scale=scale, axis=None, title=None), x2="high:Q")
-    kinds = [words["start"], words["now"], words["target"]]
+    style = {"start": ("circle", CITY_COLOUR, "#ffffff"), "now": ("circle", AREA_COLOUR, AREA_COLOUR),
+             "target": ("diamond", PROJECTOR_TEXT, PROJECTOR_TEXT)}
+    present = [k for k in style if words[k] in set(pts["kind"])]  # no "target" in the legend without one
+    kinds = [words[k] for k in present]
+    legend = alt.Legend(title=None, orient="bottom", symbolSize=400, symbolStrokeWidth=4)
     dots = alt.Chart(pts).mark_point(size=520, strokeWidth=4, opacity=1).encode(
         y=y, x=alt.X("value:Q", scale=scale, axis=None, title=None),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "circle", "diamond"]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolSize=400, symbolStrokeWidth=4)),
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[CITY_COLOUR, AREA_COLOUR, PROJECTOR_TEXT]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolSize=400, symbolStrokeWidth=4)),
-        fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=["#ffffff", AREA_COLOUR, PROJECTOR_TEXT]),
-                      legend=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][0] for k in present]), legend=legend),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][1] for k in present]), legend=legend),
+        fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][2] for k in present]), legend=None),
     )
     text = alt.Chart(data).mark_text(align="left", dx=26, fontSize=PROJECTOR_FONT_SIZE, fontWeight="bold",
                                      color=PROJECTOR_TEXT).encode(y=y, x=alt.X("end:Q", scale=scale), text="text:N")
