@@ -150,31 +150,27 @@ def test_every_text_on_every_slide_is_large_and_dark_enough(server, page, lang, 
         assert page.get_by_test_id("stMain").evaluate("el => el.scrollHeight") <= 720, (lang, area, number)
         assert page.locator(ERRORS).count() == 0
         # the operator's bar is on the page but not projected
-        assert page.locator(".st-key-presentation_controls").evaluate("el => getComputedStyle(el).opacity") == "0"
+        expect(page.locator(".st-key-presentation_controls")).to_have_css("opacity", "0")
         screenshot(page, f"presentasjon-{number}-{lang}-{area or 'alle'}-1280x720")
 
 
 def test_the_operators_bar_shows_under_the_mouse_and_with_the_keyboard_focus(server, page):
     open_url(page, f"{server.url}/presentasjon?lysbilde=2")
     bar = page.locator(".st-key-presentation_controls")
-    opacity = "el => getComputedStyle(el).opacity"
-    assert bar.evaluate(opacity) == "0"
-    assert bar.bounding_box()["y"] <= 0 + 1  # over the top of the slide, taking none of its room
+    expect(bar).to_have_css("opacity", "0")  # (retried: the opacity fades in 0.15 s)
+    assert bar.bounding_box()["y"] <= 1  # over the top of the slide, taking none of its room
     bar.hover()
-    page.wait_for_timeout(300)
-    assert bar.evaluate(opacity) == "1"
+    expect(bar).to_have_css("opacity", "1")
     screenshot(page, "presentasjon-2-nb-bar-1280x720")
     page.mouse.move(640, 600)
-    page.wait_for_timeout(300)
-    assert bar.evaluate(opacity) == "0"
+    expect(bar).to_have_css("opacity", "0")
     for _ in range(10):  # Tab reaches the bar (after the skip link)
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.closest('.st-key-presentation_controls') !== null"):
             break
     else:
         pytest.fail("Tab never reached the operator's bar")
-    page.wait_for_timeout(300)
-    assert bar.evaluate(opacity) == "1"
+    expect(bar).to_have_css("opacity", "1")
     # the exit and the area choice are in the bar, reachable
     expect(bar.get_by_text(ui("presentation.exit"))).to_be_visible()
 
