@@ -139,27 +139,6 @@ PROJECTOR_TEXT = "#000000"  # chart text on a slide: black on white (21:1)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def presentation_bars(rows: pd.DataFrame, *, language: str) -> dict:
-    """Horizontal bars for one indicator: each area and Bergen, the value written at the bar's end
-    (large), Bergen in grey and last. ``rows``: label, value, text, kind ("area"/"city").
-    Cached per data and language (``language`` is in the key)."""
-    data = rows.dropna(subset=["value"])
-    order = list(data["label"])
-    x_max = max(float(data["value"].max()) * 1.25, 1.0)  # room for the value after the longest bar
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, ticks=False, domain=False))
-    # No value axis: every bar has its value (with the unit) written at its end.
-    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, x_max]), axis=None)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=["area", "city"], range=[AREA_COLOUR, CITY_COLOUR]),
-                       legend=None)
-    base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(size=32).encode(x=x, color=colour)
-    text = base.mark_text(align="left", dx=8, fontSize=PROJECTOR_FONT_SIZE, fontWeight="bold",
-                          color=PROJECTOR_TEXT).encode(x="value:Q", text="text:N")
-    chart = configure(alt.layer(bars, text).properties(height={"step": 48}))
-    return spec_of(projector(chart.to_dict(validate=False)))
-
-
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def presentation_then_now(rows: pd.DataFrame, *, words: dict[str, str], language: str) -> dict:
     """Then → now for one indicator on a slide: per row (each area, then Bergen) a hollow dot at the
     programme start, a filled dot now, a line between, a black diamond at the target if any, and the

@@ -202,3 +202,29 @@ def test_all_areas_names_the_areas_it_covers_and_the_money_totals_agree_with_ove
         spent=fmt.million_kroner(every["spent_nok"], 1, lang)) in body
     overview = open_page("oversikt", lang=lang)
     assert fmt.million_kroner(every["budget_nok"], 1, lang) in [m.value for m in overview.metric]
+
+
+def test_every_chart_on_the_slides_asks_for_text_of_26_px_or_more():
+    """The spec's own sizes (the Chromium test measures what is drawn): axis, legend and text marks."""
+    import json
+
+    def sizes(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("fontSize", "labelFontSize", "titleFontSize") and isinstance(v, int | float):
+                    yield k, v
+                else:
+                    yield from sizes(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from sizes(v)
+
+    at = open_page("presentasjon")
+    for number in (2, 3, 4, 5):
+        go(at, number)
+        spec = json.loads(charts(at)[0].proto.spec)
+        found = list(sizes(spec))
+        assert {k for k, _ in found} >= {"fontSize", "labelFontSize"}, number
+        assert all(v >= 26 for _, v in found), (number, found)
+        for part in ("axis", "legend"):
+            assert spec["config"][part]["labelFontSize"] >= 26
