@@ -109,7 +109,7 @@ def show(chart: alt.Chart, caption: str, key: str) -> None:
 # Presentation (folkemøte on a projector): larger text
 # ---------------------------------------------------------------------------------------------
 
-PROJECTOR_FONT_SIZE = 22
+PROJECTOR_FONT_SIZE = 26  # chart labels on a slide: 26–28 px, readable from the back of a room
 
 
 def projector(spec: dict) -> dict:
@@ -127,6 +127,7 @@ def projector(spec: dict) -> dict:
     config = out.setdefault("config", {})
     for part in ("axis", "legend"):
         config.setdefault(part, {}).update(labelFontSize=PROJECTOR_FONT_SIZE, titleFontSize=PROJECTOR_FONT_SIZE)
+    config["axis"]["tickCount"] = 6  # large labels: fewer of them
     config.setdefault("text", {})["fontSize"] = PROJECTOR_FONT_SIZE
     return out
 
@@ -134,24 +135,52 @@ def projector(spec: dict) -> dict:
 _FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
 AREA_COLOUR = "#0b4f8a"  # the app's primary colour: 8:1 on white
 CITY_COLOUR = "#5c5b59"  # Bergen: dark grey, and named on the axis (never by colour alone)
+PROJECTOR_TEXT = "#000000"  # chart text on a slide: black on white (21:1)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def presentation_bars(rows: pd.DataFrame, *, language: str) -> dict:
-    """Horizontal bars for one indicator: each area and Bergen, the value written at the bar's end
-    (large), Bergen in grey and last. ``rows``: label, value, text, kind ("area"/"city").
-    Cached per data and language (``language`` is in the key)."""
-    data = rows.dropna(subset=["value"])
+def presentation_then_now(rows: pd.DataFrame, *, words: dict[str, str], language: str) -> dict:
+    """Then → now for one indicator on a slide: per row (each area, then Bergen) a hollow dot at the
+    programme start, a filled dot now, a line between, a black diamond at the target if any, and the
+    values written after the row in large type (the dots need no axis to be read).
+
+    ``rows``: label, kind ("area"/"city"), base, now, target, text. ``words``: the legend's names of
+    the marks, keys "start", "now", "target". Cached per data, words and language."""
+    data = rows.reset_index(drop=True)
     order = list(data["label"])
-    x_max = max(float(data["value"].max()) * 1.25, 1.0)  # room for the value after the longest bar
+    points = []
+    for r in data.itertuples():
+        for kind, value in (("start", r.base), ("now", r.now), ("target", r.target)):
+            if value is not None and not pd.isna(value):
+                points.append({"label": r.label, "kind": words[kind], "value": float(value)})
+    pts = pd.DataFrame(points, columns=["label", "kind", "value"])
+    values = pts["value"] if not pts.empty else pd.Series([0.0, 1.0])
+    lo, hi = float(values.min()), float(values.max())
+    span = (hi - lo) or max(abs(hi), 1.0)
+    x_lo = max(0.0, lo - 0.1 * span) if lo >= 0 else lo - 0.1 * span
+    x_hi = x_lo + (hi - x_lo) / 0.42  # the dots on the left, the values written after them
+    data["end"] = data[["base", "now", "target"]].max(axis=1, skipna=True)
+    data["low"] = data[["base", "now"]].min(axis=1, skipna=True)
+    data["high"] = data[["base", "now"]].max(axis=1, skipna=True)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, ticks=False, domain=False))
-    # No value axis: every bar has its value (with the unit) written at its end.
-    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, x_max]), axis=None)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=["area", "city"], range=[AREA_COLOUR, CITY_COLOUR]),
-                       legend=None)
-    base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(size=32).encode(x=x, color=colour)
-    text = base.mark_text(align="left", dx=8, fontSize=PROJECTOR_FONT_SIZE, fontWeight="bold",
-                          color=TEXT_COLOUR).encode(x="value:Q", text="text:N")
-    chart = configure(alt.layer(bars, text).properties(height={"step": 48}))
-    return spec_of(projector(chart.to_dict(validate=False)))
+    scale = alt.Scale(domain=[x_lo, x_hi], nice=False, zero=False)
+    line = alt.Chart(data).mark_rule(strokeWidth=4, color=CITY_COLOUR).encode(
+        y=y, x=alt.X("low:Q", scale=scale, axis=None, title=None), x2="high:Q")
+    style = {"start": ("circle", CITY_COLOUR, "#ffffff"), "now": ("circle", AREA_COLOUR, AREA_COLOUR),
+             "target": ("diamond", PROJECTOR_TEXT, PROJECTOR_TEXT)}
+    present = [k for k in style if words[k] in set(pts["kind"])]  # no "target" in the legend without one
+    kinds = [words[k] for k in present]
+    legend = alt.Legend(title=None, orient="bottom", symbolSize=400, symbolStrokeWidth=4)
+    dots = alt.Chart(pts).mark_point(size=520, strokeWidth=4, opacity=1).encode(
+        y=y, x=alt.X("value:Q", scale=scale, axis=None, title=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][0] for k in present]), legend=legend),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][1] for k in present]), legend=legend),
+        fill=alt.Fill("kind:N", scale=alt.Scale(domain=kinds, range=[style[k][2] for k in present]), legend=None),
+    )
+    text = alt.Chart(data).mark_text(align="left", dx=26, fontSize=PROJECTOR_FONT_SIZE, fontWeight="bold",
+                                     color=PROJECTOR_TEXT).encode(y=y, x=alt.X("end:Q", scale=scale), text="text:N")
+    chart = configure(alt.layer(line, dots, text).properties(height={"step": 56}))
+    spec = projector(chart.to_dict(validate=False))
+    spec["config"]["legend"].update(labelColor=PROJECTOR_TEXT, labelLimit=600)
+    spec["config"]["axis"].update(labelColor=PROJECTOR_TEXT)
+    return spec_of(spec)

@@ -144,26 +144,70 @@ def style() -> None:
 
 
 # The presentation theme (folkemøte, 1280×720 projector): no sidebar or toolbar, the whole width,
-# every size up by a third (Streamlit sizes text in rem), black text on white (21:1), the source
-# line in the caption grey (6.4:1), and a thick focus ring for people steering it by keyboard.
+# every text at least 24 px (Streamlit sizes text in rem: 1rem = 24 px here), black text on white (21:1),
+# the source line dark grey #3d3d3d (10.7:1), and a thick focus ring for people steering it by keyboard.
+# The operator's bar (previous/next, counter, area, exit) is not projected: it lies over the top of the
+# slide, invisible until the mouse is over it or the keyboard focus is in it (Tab reaches it).
 _PRESENTATION_CSS = """<style>
-html { font-size: 23px !important; }
+html { font-size: 24px !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 0.8rem 2rem 0.5rem 2rem !important; max-width: 100% !important; }
-[data-testid="stMain"] h1 { font-size: 2.1rem; padding: 0.3rem 0 0.2rem 0; color: #000; }
-[data-testid="stMain"] p:not(button p), [data-testid="stMain"] li { color: #000; }
-.st-key-omr_lead p { font-size: 1.25rem; line-height: 1.35; }
-.st-key-omr_source p { font-size: 0.8rem; color: #5c5b59 !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 2rem 0.4rem 2rem !important; max-width: 100% !important; }
+[data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0.2rem 0 0.2rem 0; color: #000; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { color: #000; font-size: 1rem; }
+[data-testid="stMain"] li { margin: 0; }
+.st-key-omr_lead p { font-size: 1.2rem; line-height: 1.3; }
+.st-key-omr_source p { font-size: 1rem; line-height: 1.25; color: #3d3d3d !important; }
+.st-key-omr_source strong { color: #000; }
+.st-key-presentation_controls { position: fixed !important; top: 0; left: 0; right: 0; z-index: 999990;
+  background: #fff; padding: 0.3rem 2rem; border-bottom: 2px solid #3d3d3d; opacity: 0;
+  transition: opacity 0.15s; width: 100% !important; }
+.st-key-presentation_controls:hover, .st-key-presentation_controls:focus-within { opacity: 1; }
 .st-key-presentation_controls p { margin: 0; }
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1rem; color: #000; }
+.st-key-presentation_controls button p, .st-key-presentation_controls a p,
+.st-key-presentation_controls [data-baseweb="select"] * { font-size: 1rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {
+  font-size: 2.2rem; line-height: 1.2; color: #000; }
+[data-testid="stMetric"] { gap: 0.2rem; }
+[data-testid="stElementContainer"]:has(> .stHtml > style:only-child),
+[data-testid="stElementContainer"]:has(> .stHtml > script:only-child) { display: none; }
+[data-testid="stMetricLabel"] p { font-size: 1rem; color: #000; white-space: normal !important; }
+[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] {
+  white-space: normal !important; overflow: visible !important; height: auto !important; }
+[data-testid="stAlertContainer"] p { font-size: 1rem; }
 :focus-visible { outline: 4px solid #0b4f8a !important; outline-offset: 2px; }
+@media (max-width: 700px) {  /* a phone: smaller type, the chart as drawn for the projector, scrolled sideways */
+  html { font-size: 18px !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0.6rem 1rem 0.4rem 1rem !important; }
+  [data-testid="stElementContainer"]:has(> [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
+  [data-testid="stVegaLiteChart"] { min-width: 720px; }
+}
 </style>"""
+
+# Clickers send PageDown/PageUp, and a presenter may press the space bar: they step like → and ← (the
+# buttons' own shortcuts), by clicking the button, so the same callback runs. Only while the slides are
+# on the page; not while typing in a field or with the focus on a button (which the key presses itself).
+PRESENTATION_KEYS = r"""<script>
+(() => {
+  if (window.__omrSlideKeys) return;
+  window.__omrSlideKeys = true;
+  document.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const which = {PageDown: 'next', PageUp: 'prev', ' ': 'next'}[e.key];
+    if (!which || !document.querySelector('.st-key-presentation_controls')) return;
+    const t = e.target;
+    if (t && t.closest && t.closest('input, textarea, select, button, a, [role="combobox"], [contenteditable="true"]')) return;
+    const button = document.querySelector('.st-key-' + which + ' button');
+    e.preventDefault();
+    if (button && !button.disabled) button.click();
+  }, true);
+})();
+</script>"""
 
 
 def presentation_style() -> None:
     st.html(_PRESENTATION_CSS)
+    st.html(PRESENTATION_KEYS, unsafe_allow_javascript=True)
 
 
 def sso_configured() -> bool:

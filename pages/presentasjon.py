@@ -1,6 +1,8 @@
 """Presentasjon: the folkemøte view for a 1280×720 projector. One message per slide, large text,
 no sidebar, only Vega-Lite charts (the lightest bundle), every figure with its source and period
-and the Eksempeldata mark where it applies. Keyboard: → / ← (or the buttons, reached with Tab).
+and the Eksempeldata mark where it applies. Every text at least 24 px. Keyboard: → / ←, PageDown /
+PageUp (clickers) and space, or the buttons, reached with Tab: the operator's bar is not projected
+(it shows under the mouse or with the keyboard focus in it, ``shell.presentation_style``).
 
 URL: ``?lysbilde=<1..n>&omrade=<slug>`` (no area = all areas in work).
 """
@@ -14,7 +16,9 @@ from components import charts, filters, indicators as iv, money, shell, ui
 from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
+from omradesatsing.catalogue import in_language
 from omradesatsing.programme import HEADLINE_INDICATORS
+from omradesatsing.takeaway import takeaway_for_areas
 from omradesatsing.vocabulary import STATUS_CARD_ORDER
 
 ALL = "_alle"
@@ -50,8 +54,10 @@ area = filters.selectbox(t("presentation.area"), list(area_labels), key="omrade"
                          label_visibility="collapsed", width=300)
 bar.page_link("pages/oversikt.py", label=t("presentation.exit"), icon=":material/close:")
 shown = in_work if area == ALL else [area]
-place = t("presentation.all_areas") if area == ALL else names[area]
-place_md = t("presentation.all_areas") if area == ALL else ui.plain(names[area])  # inside markdown
+# "All areas" means the areas in work, and says which they are.
+place = t("presentation.areas_in_work", names=", ".join(names[s] for s in in_work)) if area == ALL else names[area]
+place_md = (t("presentation.areas_in_work", names=", ".join(ui.plain(names[s]) for s in in_work)) if area == ALL
+            else ui.plain(names[area]))  # inside markdown
 
 
 def lead(text: str) -> None:
@@ -62,6 +68,39 @@ def lead(text: str) -> None:
 def footer(text: str) -> None:
     """Source and period (and Eksempeldata) at the foot of every slide."""
     st.container(key="omr_source").markdown(text)
+
+
+def then_now(gaps: pd.DataFrame, targets: pd.DataFrame, city_value, year: int, unit: str, decimals: int):
+    """The rows of the then → now chart (each area: its value at the programme start and now, and its
+    target; Bergen now) and the text alternative that says the same."""
+    def shown(v):
+        return iv.value_text(v, unit, decimals)
+
+    goal = {r.area_slug: r for r in targets.itertuples()} if not targets.empty else {}
+    rows, said = [], []
+    for r in gaps.itertuples():
+        now = None if r.suppressed else r.value
+        now_text = iv.value_text(r.value, unit, decimals, suppressed=r.suppressed, text=r.value_text)
+        has_base = r.base_year is not None and not pd.isna(r.base_year) and r.base_value is not None \
+            and not pd.isna(r.base_value)
+        base = float(r.base_value) if has_base else None
+        text = (t("presentation.then_now", base_year=int(r.base_year), base=shown(base), now=now_text) if has_base
+                else now_text)
+        spoken = (t("presentation.alt_then_now", area=r.area_name, base=shown(base), base_year=int(r.base_year),
+                    now=now_text, year=year) if has_base else
+                  t("presentation.alt_now", area=r.area_name, now=now_text, year=year))
+        g = goal.get(r.area_slug)
+        target = float(g.target_value) if g is not None else None
+        if g is not None:
+            text += " · " + t("presentation.target_text", year=int(g.target_year), value=shown(target))
+            spoken += ", " + t("presentation.alt_target", year=int(g.target_year), value=shown(target))
+        rows.append({"label": r.area_name, "kind": "area", "base": base, "now": now, "target": target, "text": text})
+        said.append(spoken)
+    if city_value is not None:
+        rows.append({"label": t("indicators.bergen"), "kind": "city", "base": None, "now": city_value,
+                     "target": None, "text": shown(city_value)})
+        said.append(t("presentation.alt_now", area=t("indicators.bergen"), now=shown(city_value), year=year))
+    return pd.DataFrame(rows, columns=["label", "kind", "base", "now", "target", "text"]), ". ".join(said) + "."
 
 
 def measures_here():
@@ -76,9 +115,13 @@ if slide == "intro":
     mine = read.programme.status_summary(q(read.programme.measures), tuple(shown))  # counted as everywhere
     grants = q(read.money.grant_summary)  # the same figure as Oversikt and Investeringer
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
+    if area == ALL:
+        c1.metric(t("presentation.kpi_areas"), len(shown), border=True)
+    else:  # one area: its state (an ended area is not "in work")
+        c1.metric(t("presentation.kpi_area"), t("state." + areas.set_index("slug").loc[area, "state"]), border=True)
     c2.metric(t("presentation.kpi_measures") + (f" · {t('common.illustrative')}" if mine["illustrative"] else ""),
               mine["measures"], border=True)
+    # The grants are known for the programme as a whole, not per area: named as such.
     c3.metric(t("presentation.kpi_grants"), ui.mnok(grants["known_nok"]), border=True)
     lines = []
     for a in areas[areas["slug"].isin(shown)].itertuples():
@@ -102,17 +145,14 @@ elif slide.startswith("indicator:"):
         targets = targets[targets["area_slug"].isin(shown)]
         city = gaps["city_value"].dropna()
         city_value = float(city.iloc[0]) if not city.empty else None
-        caption = iv.trend_caption(name, gaps, city_value, year, targets, unit, decimals)
-        lead(caption)
-        rows = pd.DataFrame({
-            "label": list(gaps["area_name"]) + ([t("indicators.bergen")] if city_value is not None else []),
-            "value": list(gaps["value"]) + ([city_value] if city_value is not None else []),
-            "text": [iv.value_text(v, unit, decimals, suppressed=s, text=x) for v, s, x
-                     in zip(gaps["value"], gaps["suppressed"], gaps["value_text"], strict=True)]
-                    + ([iv.value_text(city_value, unit, decimals)] if city_value is not None else []),
-            "kind": ["area"] * len(gaps) + (["city"] if city_value is not None else []),
-        })
-        charts.altair(charts.presentation_bars(rows, language=lang()), f"bars_{key}", alt_text=caption)
+        sentence = takeaway_for_areas(gaps.to_dict("records"), [ui.plain(n) for n in gaps["area_name"]],
+                                      indicator=ui.plain(name), language=lang())
+        lead(in_language(sentence, lang()) if sentence is not None else t("indicators.no_data"))
+        rows, alt_text = then_now(gaps, targets, city_value, year, unit, decimals)
+        words = {"start": t("presentation.legend_start"), "now": t("presentation.legend_now", year=year),
+                 "target": t("presentation.legend_target")}
+        charts.altair(charts.presentation_then_now(rows, words=words, language=lang()), f"then_now_{key}",
+                      alt_text=f"{ui.plain(name)}. {alt_text}")
         direction = t("presentation.direction_better_high" if info["higher_is_better"]
                       else "presentation.direction_better_low")
         illustrative = bool(gaps["illustrative"].any() or gaps["city_illustrative"].any())
@@ -134,6 +174,10 @@ elif slide == "money":
         spec = money.budget_spent_spec(by_area, label="label", language=lang())
         amounts = ", ".join(f"{r.label} {ui.mnok(r.budget_nok)}" for r in by_area.itertuples())
         charts.altair(charts.projector(spec), "money", alt_text=f"{caption} {amounts}.")
+        if area == ALL:  # the total on Oversikt and Investeringer covers every area: say both
+            every = q(read.money.investment_summary)
+            st.markdown(t("presentation.money_all_areas", n=len(areas), budget=ui.mnok(every["budget_nok"]),
+                          spent=ui.mnok(every["spent_nok"])))
     footer(ui.source_line(t("presentation.money_source"), None, True))
 
 elif slide == "measures":
