@@ -193,23 +193,21 @@ elif slide == "measures":
 
 else:  # changes since the latest tertial report
     st.title(t("presentation.changes_title"))
-    snaps = q(read.programme.snapshots)
     mine = set(measures_here()["id"])
-    if snaps.empty:
-        st.info(t("programme.no_snapshots"))
-    else:
-        since = snaps.iloc[0]["taken_at"]
-        changes = q(read.programme.status_changes_since, since.to_pydatetime())
-        changes = changes[changes["measure_id"].isin(mine)] if not changes.empty else changes
-        d = changes["direction"].value_counts() if not changes.empty else pd.Series(dtype=int)
-        lead(t("presentation.changes_lead", report=ui.plain(snaps.iloc[0]["name"]), date=fmt.date(since, lang()),
-               n=len(changes)))
-        c1, c2, c3 = st.columns(3)
-        c1.metric(t("presentation.better"), int(d.get("better", 0)), border=True)
-        c2.metric(t("presentation.worse"), int(d.get("worse", 0)), border=True)
-        c3.metric(t("presentation.completed"), int(d.get("completed", 0)), border=True)
-        lines = [f"- **{ui.plain(r.measure_name)}**: "
-                 f"{ui.status_text(r.before) if isinstance(r.before, str) else t('programme.no_status')} → "
-                 f"{ui.status_text(r.after)}" for r in changes.head(4).itertuples()]
-        st.markdown("\n".join(lines))
-        footer(ui.source_line(t("presentation.measures_source"), fmt.date(since, lang()) + "–", True))
+    # Since the last frozen report (or the tertial's start), counted as Oversikt counts: a status that is
+    # another than it was then (read.overview.changes_since).
+    since, report = q(read.overview.since_default, dt.date.today())
+    changes = q(read.overview.changes_since, since)["status"]
+    changes = changes[changes["measure_id"].isin(mine)] if not changes.empty else changes
+    d = changes["direction"].value_counts() if not changes.empty else pd.Series(dtype=int)
+    lead(t("presentation.changes_lead", report=ui.plain(report), date=fmt.date(since, lang()), n=len(changes))
+         if report else t("presentation.changes_lead_date", date=fmt.date(since, lang()), n=len(changes)))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("presentation.better"), int(d.get("better", 0)), border=True)
+    c2.metric(t("presentation.worse"), int(d.get("worse", 0)), border=True)
+    c3.metric(t("presentation.completed"), int(d.get("completed", 0)), border=True)
+    lines = [f"- **{ui.plain(r.measure_name)}**: "
+             f"{ui.status_text(r.before) if isinstance(r.before, str) else t('programme.no_status')} → "
+             f"{ui.status_text(r.after)}" for r in changes.head(4).itertuples()]
+    st.markdown("\n".join(lines))
+    footer(ui.source_line(t("presentation.measures_source"), fmt.date(since, lang()) + "–", True))

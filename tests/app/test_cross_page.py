@@ -4,6 +4,7 @@ a user sees them, agree with each other and with the core."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -188,9 +189,10 @@ def test_the_same_label_is_the_same_number_on_oversikt_investeringer_and_omrade(
         assert fmt.million_kroner(int(money.loc[a.slug, "budget_nok"]), 1, "nb") in text_of(area_page), a.name
 
 
-def test_oversikt_and_omrade_show_a_changed_measure_at_the_same_status():
+def test_oversikt_omrade_and_the_presentation_show_a_changed_measure_at_the_same_status():
     """The latest status is one rule (``read.programme.latest_updates``): the measure Oversikt lists as
-    changed shows that status on its area's page."""
+    changed shows that status on its area's page, and the presentation's changes slide counts the same
+    changes as Oversikt and lists each at the status it has."""
     store = Store.of(db.make_engine(os.environ["DATABASE_URL"]))
     rows = read.programme.measures(store).set_index("id")
     overview = open_page("oversikt")
@@ -206,3 +208,18 @@ def test_oversikt_and_omrade_show_a_changed_measure_at_the_same_status():
         assert_clean(area_page)
         lines = [x for x in text_of(area_page).split("\n") if f"**{plain(m['name'])}**" in x]
         assert len(lines) == 1 and status in lines[0], (m["name"], lines, status)
+
+    since, _ = read.overview.since_default(store, dt.date.today())
+    changed = read.overview.changes_since(store, since)["status"]
+    slides = open_page("presentasjon")
+    slides.session_state["lysbilde"] = 7  # intro, three headline indicators, money, measures, changes
+    slides.run()
+    assert_clean(slides)
+    assert ui("presentation.changes_lead").split("{n}")[0].split("{")[0] in text_of(slides)
+    assert f"har {len(changed)} tiltak fått en annen status" in text_of(slides)  # as Oversikt counts them
+    listed = [x for x in text_of(slides).split("\n") if x.startswith("- **")]
+    assert listed
+    for line in listed:
+        name = next(n for n in rows["name"] if line.startswith(f"- **{plain(n)}**"))
+        m = rows[rows["name"] == name].iloc[0]
+        assert line.endswith(f"→ {STATUS_SYMBOL[m['status']]} {ui('status.' + m['status'])}"), (line, m["status"])
