@@ -23,7 +23,6 @@ title.title(t("overview.title"))
 areas = q(read.places.areas)
 meta = q(read.indicators.indicators).set_index("key")
 keys = tuple(k for k in HEADLINE_INDICATORS if k in meta.index)
-grid = q(read.overview.area_grid, keys)
 money = q(read.money.investment_summary)  # the same totals as Investeringer and the presentation (computed in the core)
 grants = q(read.money.grant_summary)
 
@@ -49,9 +48,7 @@ else:
     mark = f" {ui.illustrative_badge()}" if status["illustrative"].any() else ""
     since_box.markdown(start + " " + t("overview.status_summary", n=len(status), better=int(d.get("better", 0)),
                                 worse=int(d.get("worse", 0)), completed=int(d.get("completed", 0))) + mark)
-    order = {"worse": 0, "better": 1, "completed": 2}
-    shown = status.assign(rank=status["direction"].map(order).fillna(3)).sort_values(
-        ["rank", "changed_at"], ascending=[True, False], kind="stable").head(3)
+    shown = status.head(3)  # worse first (read.overview.changes_since)
     for row in shown.itertuples():
         since_box.page_link("pages/delprogrammer.py", label=ui.plain(ov.status_line(row)), icon=ov.DIRECTION_ICON.get(
             row.direction, ":material/swap_vert:"), query_params={"tiltak": str(row.measure_id)})
@@ -69,14 +66,12 @@ since_box.markdown(f"{figures} {money_line}")
 
 # --- Where each area stands ---------------------------------------------------------------------------
 grid_box = st.container(gap="xxsmall", key="omr_grid")
-periods = sorted({str(p) for k in keys for p in grid[f"{k}.period"].dropna()})
-sources = sorted({str(s) for k in keys for s in grid[f"{k}.source_title"].dropna()})
-illustrative = bool(grid[[f"{k}.illustrative" for k in keys]].fillna(False).astype(bool).to_numpy().any())
-grid_box.header(t("overview.grid_heading") + (f" {ui.illustrative_badge()}" if illustrative
+block = ov.grid_block(keys, lang())  # the table made once per language (read.overview.area_grid)
+grid_box.header(t("overview.grid_heading") + (f" {ui.illustrative_badge()}" if block["illustrative"]
                                                  or money["any_illustrative"] else ""))
-with grid_box:
-    ov.show_grid(grid, meta, keys, read.overview.widest_gaps(grid, keys))
-grid_box.caption(t("overview.grid_legend") + "  \n" + ui.source_line(", ".join(sources), ", ".join(periods), illustrative)
+grid_box.html(block["html"])
+grid_box.caption(t("overview.grid_legend") + "  \n" + ui.source_line(", ".join(block["sources"]),
+                                                                    ", ".join(block["periods"]), block["illustrative"])
            + "  \n" + t("overview.money_source", budget=ui.mnok(money["budget_nok"]), spent=ui.mnok(money["spent_nok"]))
            + (f" {ui.illustrative_badge()}" if money["any_illustrative"] else "")
            + " " + t("overview.grants_line", grants=ui.mnok(grants["known_nok"]), first=grants["first"],

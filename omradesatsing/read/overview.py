@@ -23,6 +23,9 @@ GRID_COLUMNS = ("value", "value_text", "suppressed", "illustrative", "judgement"
                 "year", "period", "city_value", "difference", "source_title")
 
 
+DIRECTION_ORDER = {"worse": 0, "better": 1, "completed": 2}
+
+
 def since_default(store: Store, today: dt.date) -> tuple[dt.date, str | None]:
     """The date "since the last meeting" starts from: the day the newest frozen tertial report was
     taken (with its name), or the start of the current tertial when none is frozen."""
@@ -62,15 +65,20 @@ def changes_since(store: Store, since: dt.date) -> dict[str, Any]:
     """What changed since ``since`` (a date; the whole day counts):
 
     - ``status``: one row per measure whose status is another than it was then (as
-      ``programme.status_changes_since`` decides it, with ``direction`` better/worse/completed/…);
-      an update that left the status as it was is not a change here;
+      ``programme.status_changes_since`` decides it, with ``direction`` better/worse/completed/…), worse
+      first, then better, completed and the rest, newest first in each; an update that left the status as
+      it was is not a change here;
     - ``imports``: the data files imported since then and not undone (new and changed figures);
     - ``money``: the projects whose amounts changed, and by how much spent and budget moved.
     """
     start = dt.datetime.combine(since, dt.time())
     status = measures_read.status_changes_since(store, start)
     if not status.empty:
-        status = status[status["before"].fillna("") != status["after"]].reset_index(drop=True)
+        status = status[status["before"].fillna("") != status["after"]]
+        # What a politician asks first: what got worse, then better, then completed; newest first in each.
+        rank = status["direction"].map(DIRECTION_ORDER).fillna(len(DIRECTION_ORDER))
+        status = (status.assign(_rank=rank).sort_values(["_rank", "changed_at"], ascending=[True, False], kind="stable")
+                  .drop(columns="_rank").reset_index(drop=True))
     imports = about.imports(store)
     if not imports.empty:
         imports = imports[(imports["at"] >= start) & imports["undone_at"].isna()].reset_index(drop=True)

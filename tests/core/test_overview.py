@@ -104,3 +104,13 @@ def test_the_widest_gap_is_the_area_furthest_on_the_wrong_side_judged_worse():
         "m.difference": [0.1, None, -3.0, 0.2],
     })
     assert read.overview.widest_gaps(grid, ("k", "m")) == {"k": "b"}
+
+
+def test_changes_come_worse_first_then_better_then_completed_newest_first_in_each(seeded_store):
+    store = Store.of(db.make_engine(seeded_store))
+    status = read.overview.changes_since(store, dt.date(2026, 8, 31))["status"]
+    assert len(status) > 3
+    rank = status["direction"].map(read.overview.DIRECTION_ORDER).fillna(9).tolist()
+    assert rank == sorted(rank)
+    for _, group in status.groupby("direction"):
+        assert group["changed_at"].is_monotonic_decreasing
