@@ -44,13 +44,15 @@ def test_the_first_screen_holds_the_changes_the_grid_and_the_money(server, page,
     assert report  # the seed has frozen reports: the default is the last one
 
 
-def test_on_a_phone_the_page_does_not_scroll_sideways(server, page):
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_on_a_phone_the_page_does_not_scroll_sideways(server, page, lang):
     page.set_viewport_size({"width": 390, "height": 844})
-    open_url(page, server.url)
+    open_url(page, f"{server.url}/?lang={lang}")
     assert page.locator(ERRORS).count() == 0
     expect(page.locator("table.omr-grid")).to_be_visible()
     assert page.locator("[data-testid='stMain']").evaluate("m => m.scrollWidth - m.clientWidth") <= 1
     scroller = page.locator(".omr-scroll")
     assert scroller.evaluate("s => s.scrollWidth > s.clientWidth")  # the wide table scrolls inside itself
     assert scroller.get_attribute("tabindex") == "0"  # and a keyboard can scroll it
-    screenshot(page, "oversikt-390", full_page=True)
+    expect(page.get_by_role("heading", name=ui("overview.since_heading", lang))).to_be_visible()
+    screenshot(page, f"oversikt-{lang}-390", full_page=True)
