@@ -4,6 +4,7 @@ a measure's detail and history, and the editor forms (which hand everything to t
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import altair as alt
 import pandas as pd
@@ -127,11 +128,16 @@ def may_edit(who: Actor, area_slugs: list[str]) -> bool:
     return has_role(who, "admin") or any(may_edit_area(who, s) for s in area_slugs)
 
 
-def status_form(who: Actor, m: dict) -> None:
+def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: bool = False) -> None:
     """Change status, progress and comment of one measure. The version the editor saw when the
     form was first shown is kept in the session: a save over someone else's newer change is
-    refused by the core, and the other change is shown."""
-    forms.show_saved("programme")
+    refused by the core, and the other change is shown.
+
+    ``place``: where the confirmation after a save is shown: "programme" (the page shows it, and so
+    does the top of this form), any other name: right under this form's save button (``saved_here``).
+    ``one_click``: the statuses as radio buttons (one click) instead of a drop-down (two)."""
+    if place == "programme":
+        forms.show_saved(place)
     mid = int(m["id"])
     opened = forms.opened_version("measure", mid, m["version"])
     stale_key = f"measure_stale_{mid}"
@@ -148,13 +154,20 @@ def status_form(who: Actor, m: dict) -> None:
     with st.form(f"status_form_{mid}"):
         st.markdown(f"**{t('programme.form_heading')}**")
         c1, c2 = st.columns(2)
-        status = c1.selectbox(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
-                              format_func=ui.status_text, key=f"sf_status_{mid}")
+        if one_click:
+            status = st.radio(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
+                              format_func=ui.status_text, key=f"sf_status_{mid}", horizontal=True)
+            c2 = c1
+        else:
+            status = c1.selectbox(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
+                                  format_func=ui.status_text, key=f"sf_status_{mid}")
         progress = c2.slider(t("cols.progress"), 0, 100, int(m["progress"]), step=5, format="%d %%",
                              key=f"sf_progress_{mid}")
         comment = st.text_area(t("programme.comment_label"), key=f"sf_comment_{mid}", max_chars=commands.MAX_COMMENT,
                                placeholder=t("programme.comment_placeholder"))
         saved = st.form_submit_button(t("programme.save_status"), type="primary", icon=":material/save:")
+    if place != "programme":
+        saved_here(place)
     if saved:
         try:
             commands.update_measure_status(current_engine(), who, mid, status=status, progress=progress,
@@ -173,12 +186,26 @@ def status_form(who: Actor, m: dict) -> None:
             forms.forget("measure", mid)
             for key in (f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
                 st.session_state.pop(key, None)
-            forms.saved("programme", t("programme.saved", name=ui.plain(m["name"])))
+            forms.saved(place, t("programme.saved", name=ui.plain(m["name"])))
             st.rerun()
 
 
-def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
-    """Add a milestone, or mark an open one as done."""
+# Brings the confirmation into the window, moving the page only if it is not wholly in view already.
+_SCROLL_INTO_VIEW = """<script>
+setTimeout(() => document.querySelector(%s)?.scrollIntoView({block: "nearest"}), 150);
+</script>"""
+
+
+def saved_here(place: str) -> None:
+    """The confirmation of the last save at ``place``, where it is called (next to the form's button),
+    scrolled into view should the button have been at the bottom edge of the window."""
+    with st.container(key=f"saved_{place}"):
+        if forms.show_saved(place):
+            st.html(_SCROLL_INTO_VIEW % json.dumps(f".st-key-saved_{place}"), unsafe_allow_javascript=True)
+
+
+def milestone_form(who: Actor, m: dict, ms: pd.DataFrame, *, place: str = "programme") -> None:
+    """Add a milestone, or mark an open one as done (``place``: as for ``status_form``)."""
     mid = int(m["id"])
     open_ones = ms[ms["done_date"].isna()]
     # The version of every milestone the form offers, as it was when the form was first shown.
@@ -205,6 +232,8 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
         due = c1.date_input(t("programme.due"), value=None, format="DD.MM.YYYY", key=f"mf_due_{mid}")
         done = c2.date_input(t("programme.done_date"), value=None, format="DD.MM.YYYY", key=f"mf_done_{mid}")
         saved = st.form_submit_button(t("programme.save_milestone"), icon=":material/flag:")
+    if place != "programme":
+        saved_here(place)
     if saved:
         existing = ms.set_index("id").loc[picked] if picked else None
         data = {"name": name or (existing["name"] if existing is not None else ""),
@@ -227,7 +256,7 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
                 forms.forget("milestone", picked)
             for key in (f"mf_pick_{mid}", f"mf_name_{mid}", f"mf_due_{mid}", f"mf_done_{mid}"):
                 st.session_state.pop(key, None)
-            forms.saved("programme", t("programme.milestone_saved"))
+            forms.saved(place, t("programme.milestone_saved"))
             st.rerun()
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from omradesatsing import programme
-from omradesatsing.permissions import Actor, has_role, may_edit_area
 from omradesatsing.models import (
     MEASURE_STATUSES,
     Area,
@@ -28,6 +27,7 @@ from omradesatsing.models import (
     StatusUpdate,
     Subprogramme,
 )
+from omradesatsing.permissions import Actor, has_role, may_edit_area
 from omradesatsing.read.store import Store, frame
 
 
