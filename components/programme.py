@@ -33,8 +33,13 @@ def direction_text(direction: str) -> str:
     return f"{DIRECTION_SYMBOL.get(direction, '')} {t('programme.direction_' + direction)}"
 
 
+def stale_mark(stale) -> str:
+    """Markdown after a status badge: ⚠ and the word when the measure needs a new status this tertial."""
+    return f" **⚠ {t('programme.stale_word')}**" if stale else ""
+
+
 def measure_table(df: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> pd.DataFrame:
-    """The rows as shown (and downloaded): status as symbol and word, stale as a word. The language and
+    """The rows as shown (and downloaded): status as symbol and word (⚠ after it when stale), stale as a word. The language and
     the fixed words are looked up once, not per row (500 measures were 20 000 lookups a run)."""
     language = lang()
     status = {s: ui.status_text(s) for s in set(df["status"])}
@@ -44,7 +49,8 @@ def measure_table(df: pd.DataFrame, indicator_names: dict[str, str], today: dt.d
     out = pd.DataFrame({
         t("cols.measure"): df["name"],
         t("cols.areas"): df["area_names"],
-        t("cols.status"): df["status"].map(status),
+        t("cols.status"): [status[s] + (" ⚠" if stale_ else "") for s, stale_ in zip(df["status"], df["stale"],
+                                                                                   strict=True)],
         t("cols.progress"): df["progress"].astype(int),
         t("cols.responsible"): df["responsible_unit"].fillna(""),
         t("cols.start"): [fmt.date(d, language) for d in df["start_date"]],
@@ -298,7 +304,8 @@ def history_table(measure_id: int) -> pd.DataFrame:
 def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> None:
     """One measure: status, progress, where, who, when, what it aims to move, milestones and history."""
     st.subheader(ui.plain(m["name"]))
-    st.markdown(f"{ui.status_badge(m['status'])} · {t('cols.progress')}: **{int(m['progress'])} %** · "
+    st.markdown(f"{ui.status_badge(m['status'])}{stale_mark(m['stale'])} · {t('cols.progress')}: "
+                f"**{int(m['progress'])} %** · "
                 f"{ui.plain(m['subprogramme_name'])}")
     st.progress(int(m["progress"]) / 100, text=t("programme.progress_text", p=int(m["progress"])))
     if m["stale"]:
@@ -339,4 +346,4 @@ def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], t
 
 
 __all__ = ["direction_text", "freeze_form", "measure_detail", "measure_table", "milestone_form",
-           "status_form", "tertial_text", "timeline_caption", "timeline_chart"]
+           "saved_here", "stale_mark", "status_form", "tertial_text", "timeline_caption", "timeline_chart"]

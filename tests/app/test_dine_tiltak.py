@@ -132,3 +132,19 @@ def test_another_editors_newer_change_is_shown_in_the_card(own_store):
     shown = " ".join(e.value for e in _card(at, mid).error)
     assert "Per Hansen" in shown and "Sluttrapport levert" in shown and "Ikke lagret" in shown
     assert read.programme.measures(Store.of(own_store)).set_index("id").loc[mid, "status"] == "completed"
+
+
+def test_signing_in_on_the_login_entry_shows_the_worklist_at_once(own_store):
+    from omradesatsing import auth
+
+    auth.create_user(own_store, "ola", "et langt passord", role="editor", display_name="Ola",
+                     area_slugs=("olsvik",))
+    at = open_page("dine_tiltak")
+    assert at.title[0].value == ui("login.title")
+    at.text_input[0].set_value("ola")
+    at.text_input[1].set_value("et langt passord")
+    at.button(key=f"FormSubmitter:login-{ui('login.submit')}").click().run()
+    assert_clean(at)
+    assert at.title[0].value == ui("worklist.title")
+    assert ui("login.signed_in_as").format(name="Ola", role=ui("roles.editor")) in text_of(at)
+    assert _cards(at) == [int(i) for i in _expected(Actor("ola", "editor", "Ola", frozenset({"olsvik"})))["id"]]
