@@ -134,6 +134,18 @@ def may_edit(who: Actor, area_slugs: list[str]) -> bool:
     return has_role(who, "admin") or any(may_edit_area(who, s) for s in area_slugs)
 
 
+def _generation(form: str, mid: int) -> str:
+    """The suffix of a form's widget keys: after a save the fields are new widgets, so they show the
+    record as saved and an empty comment (a widget's value stays in the browser when only its key is
+    dropped, and a second press of the button would store the same update again)."""
+    n = int(st.session_state.get(f"{form}_generation_{mid}", 0))
+    return f"_v{n}" if n else ""
+
+
+def _next_generation(form: str, mid: int) -> None:
+    st.session_state[f"{form}_generation_{mid}"] = int(st.session_state.get(f"{form}_generation_{mid}", 0)) + 1
+
+
 def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: bool = False) -> None:
     """Change status, progress and comment of one measure. The version the editor saw when the
     form was first shown is kept in the session: a save over someone else's newer change is
@@ -157,19 +169,20 @@ def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: boo
             forms.forget("measure", mid)
             st.rerun()
         return
+    g = _generation("sf", mid)
     with st.form(f"status_form_{mid}"):
         st.markdown(f"**{t('programme.form_heading')}**")
-        c1, c2 = st.columns(2)
         if one_click:
             status = st.radio(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
-                              format_func=ui.status_text, key=f"sf_status_{mid}", horizontal=True)
-            c2 = c1
+                              format_func=ui.status_text, key=f"sf_status_{mid}{g}", horizontal=True)
+            c2 = st.container()
         else:
+            c1, c2 = st.columns(2)
             status = c1.selectbox(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
-                                  format_func=ui.status_text, key=f"sf_status_{mid}")
+                                  format_func=ui.status_text, key=f"sf_status_{mid}{g}")
         progress = c2.slider(t("cols.progress"), 0, 100, int(m["progress"]), step=5, format="%d %%",
-                             key=f"sf_progress_{mid}")
-        comment = st.text_area(t("programme.comment_label"), key=f"sf_comment_{mid}", max_chars=commands.MAX_COMMENT,
+                             key=f"sf_progress_{mid}{g}")
+        comment = st.text_area(t("programme.comment_label"), key=f"sf_comment_{mid}{g}", max_chars=commands.MAX_COMMENT,
                                placeholder=t("programme.comment_placeholder"))
         saved = st.form_submit_button(t("programme.save_status"), type="primary", icon=":material/save:")
     if place != "programme":
@@ -190,8 +203,9 @@ def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: boo
         else:
             invalidate()
             forms.forget("measure", mid)
-            for key in (f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
+            for key in (f"sf_status_{mid}{g}", f"sf_progress_{mid}{g}", f"sf_comment_{mid}{g}"):
                 st.session_state.pop(key, None)
+            _next_generation("sf", mid)
             forms.saved(place, t("programme.saved", name=ui.plain(m["name"])))
             st.rerun()
 
@@ -225,18 +239,19 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame, *, place: str = "progr
             for i in opened:
                 forms.forget("milestone", i)
             st.rerun()
+    g = _generation("mf", mid)
     with st.form(f"milestone_form_{mid}", clear_on_submit=False):
         st.markdown(f"**{t('programme.milestone_form')}**")
         choices = [0] + [int(i) for i in open_ones["id"]]
         names = dict(zip(open_ones["id"], open_ones["name"], strict=True))
         picked = st.selectbox(t("programme.milestone_pick"), choices,
                               format_func=lambda i: t("programme.milestone_new") if i == 0 else names[i],
-                              key=f"mf_pick_{mid}")
-        name = st.text_input(t("programme.milestone_name"), key=f"mf_name_{mid}",
+                              key=f"mf_pick_{mid}{g}")
+        name = st.text_input(t("programme.milestone_name"), key=f"mf_name_{mid}{g}",
                              help=t("programme.milestone_name_help"))
         c1, c2 = st.columns(2)
-        due = c1.date_input(t("programme.due"), value=None, format="DD.MM.YYYY", key=f"mf_due_{mid}")
-        done = c2.date_input(t("programme.done_date"), value=None, format="DD.MM.YYYY", key=f"mf_done_{mid}")
+        due = c1.date_input(t("programme.due"), value=None, format="DD.MM.YYYY", key=f"mf_due_{mid}{g}")
+        done = c2.date_input(t("programme.done_date"), value=None, format="DD.MM.YYYY", key=f"mf_done_{mid}{g}")
         saved = st.form_submit_button(t("programme.save_milestone"), icon=":material/flag:")
     if place != "programme":
         saved_here(place)
@@ -260,8 +275,9 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame, *, place: str = "progr
             invalidate()
             if picked:
                 forms.forget("milestone", picked)
-            for key in (f"mf_pick_{mid}", f"mf_name_{mid}", f"mf_due_{mid}", f"mf_done_{mid}"):
+            for key in (f"mf_pick_{mid}{g}", f"mf_name_{mid}{g}", f"mf_due_{mid}{g}", f"mf_done_{mid}{g}"):
                 st.session_state.pop(key, None)
+            _next_generation("mf", mid)
             forms.saved(place, t("programme.milestone_saved"))
             st.rerun()
 

@@ -8,6 +8,7 @@ URL: ``/dine_tiltak`` (the menu's «Logg inn» for someone not signed in).
 """
 
 import datetime as dt
+import json
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,16 @@ from omradesatsing import formatting as fmt, read
 TODAY = dt.date.today()
 OPEN_KEY = "worklist_open"  # the measure whose forms are open
 ORDER_KEY = "worklist_order"  # the order the cards were shown in while a card is open
+JUST_OPENED_KEY = "worklist_just_opened"  # opened by the click that started this run: brought into view
+# The opened card to the top of the window, so its form and save button are in view without scrolling.
+SCROLL_TO_CARD = """<script>
+setTimeout(() => {
+  const card = document.querySelector(%s);
+  if (!card) return;
+  card.style.scrollMarginTop = "4.5rem";  // below Streamlit's header bar
+  card.scrollIntoView({block: "start", behavior: "instant"});
+}, 150);
+</script>"""
 
 shell.header("worklist.title", "worklist.intro")
 who = shell.actor()
@@ -50,12 +61,11 @@ if stale_now:
     st.markdown(t("worklist.count", n=len(stale_now), tertial=tertial))
 else:
     st.markdown(t("worklist.all_fresh", tertial=tertial))
-if bool(rows["illustrative"].any() or rows["status_illustrative"].any()):
-    ui.illustrative_notice()
 
 
 def _open(mid: int) -> None:
     st.session_state[OPEN_KEY] = mid
+    st.session_state[JUST_OPENED_KEY] = mid
 
 
 def _close() -> None:
@@ -83,6 +93,8 @@ def card(m: dict) -> None:
                           type="primary" if m["stale"] else "secondary", on_click=_open, args=(mid,),
                           help=t("worklist.update_help"), width="stretch")
         if is_open:
+            if st.session_state.pop(JUST_OPENED_KEY, None) == mid:
+                st.html(SCROLL_TO_CARD % json.dumps(f".st-key-worklist_card_{mid}"), unsafe_allow_javascript=True)
             left, right = st.columns(2)
             with left:
                 prog.status_form(who, m, place=f"worklist_{mid}", one_click=True)
@@ -96,6 +108,8 @@ groups = [(t("worklist.group_stale", tertial=tertial), [i for i in order if i in
 for heading, members in groups:
     if not members:
         continue
-    st.subheader(f"{heading} ({len(members)})")
+    st.subheader(f"{heading} ({len(members)})", anchor=False)
     for mid in members:
         card(by_id[mid])
+if bool(rows["illustrative"].any() or rows["status_illustrative"].any()):
+    ui.illustrative_notice()  # what the cards' «Eksempeldata» means (below them: the worklist comes first)

@@ -108,6 +108,9 @@ def test_update_opens_the_form_in_the_card_and_saving_confirms_it_there(own_stor
     assert [s.value for s in _card(at, mid).success] == [saved]  # the confirmation is in the card ...
     assert [s.value for s in at.success] == [saved]  # ... and nowhere else
     assert _cards(at)[0] == mid  # the card stays where it was while it is open
+    card = _card(at, mid)
+    assert [a.value for a in card.text_area] == [""]  # a fresh form: the comment is not stored twice
+    assert [r.value for r in card.radio] == [new]  # showing the status as saved
     assert ui("worklist.needs") not in " ".join(m.value for m in _card(at, mid).markdown)
     assert ui("status." + new) in " ".join(m.value for m in _card(at, mid).markdown)
     at.button(key=f"worklist_close_{mid}").click().run()
