@@ -45,7 +45,8 @@ if m.empty:
 items = []
 for r in m.itertuples():
     mark = f" {ui.illustrative_badge()}" if r.illustrative or r.status_illustrative else ""
-    items.append(f"- {ui.status_badge(r.status)}{prog.stale_mark(r.stale)} **{ui.plain(r.name)}** ({t('programme.subprogramme').lower()} "
+    stale = f"{prog.stale_mark(r.stale)} ·" if r.stale else ""  # ⚠ beside the status, then the name
+    items.append(f"- {ui.status_badge(r.status)}{stale} **{ui.plain(r.name)}** ({t('programme.subprogramme').lower()} "
                  f"{r.subprogramme_number}){mark}")
 if items:
     st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure

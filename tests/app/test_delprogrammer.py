@@ -125,6 +125,21 @@ def test_the_measure_detail_shows_the_stale_mark_beside_the_status():
     assert "⚠" not in line
 
 
+def test_the_area_page_marks_the_stale_measures_beside_their_status():
+    every = read.programme.measures(Store.of(db.make_engine(_url())), "loddefjord")
+    at = open_page("omrade")
+    assert_clean(at)
+    listing = next(md.value for md in at.markdown if md.value.startswith("- :"))
+    lines = listing.split("\n\n")
+    assert len(lines) == len(every)
+    mark = f"**⚠ {ui('programme.stale_word')}** ·"
+    for line, (_, m) in zip(lines, every.iterrows(), strict=True):
+        assert (mark in line) is bool(m["stale"]), line
+        if m["stale"]:
+            assert line.index("-badge[") < line.index(mark) < line.index(m["name"].split()[0])
+    assert every["stale"].any()
+
+
 def test_filters_narrow_the_measures():
     at = open_page("delprogrammer")
     at.multiselect(key="prog_omrader").set_value(["solheim"]).run()
