@@ -151,3 +151,27 @@ def test_signing_in_on_the_login_entry_shows_the_worklist_at_once(own_store):
     assert at.title[0].value == ui("worklist.title")
     assert ui("login.signed_in_as").format(name="Ola", role=ui("roles.editor")) in text_of(at)
     assert _cards(at) == [int(i) for i in _expected(Actor("ola", "editor", "Ola", frozenset({"olsvik"})))["id"]]
+
+
+def test_single_sign_on_on_the_login_entry_and_an_sso_editors_worklist():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+    from tests.app.test_sso import AUTH
+
+    def page(user: dict) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.secrets["auth"] = AUTH
+        at.user = user
+        at.run()
+        at.switch_page("pages/dine_tiltak.py").run()
+        return at
+
+    at = page({"is_logged_in": False})
+    assert at.title[0].value == ui("login.title")
+    assert ui("login.sso") in [b.label for b in at.button]  # as under Admin
+    at = page({"is_logged_in": True, "sub": "kari@example.no", "name": "Kari Nordmann",
+               "groups": ["editors", "omrade:olsvik"]})
+    assert_clean(at)
+    assert at.title[0].value == ui("worklist.title")
+    assert _cards(at) == [int(i) for i in _expected(EDITOR)["id"]]
