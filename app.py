@@ -27,6 +27,12 @@ LANG_LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 # The language is in the address (?lang=); <html lang> follows it (shell.HEAD_SCRIPT).
 filters.radio("Språk / Language", LANGS, format_func=LANG_LABELS.get, key=LANG_KEY, horizontal=True, where=st.sidebar)
 
+forms.sweep()  # edit forms not shown in the last run: their opened versions are forgotten
+try:
+    shell.refresh_actor()  # an account closed or changed on Admin holds from this run on
+except Exception:  # noqa: BLE001 - no traceback reaches a user; the page below reports a broken store
+    log.exception("account check failed")
+
 PAGES = {
     "oversikt": (":material/dashboard:", True),
     "kart": (":material/map:", False),
@@ -36,22 +42,29 @@ PAGES = {
     "omrade": (":material/location_on:", False),
     "presentasjon": (":material/co_present:", False),
     "om_dataene": (":material/info:", False),
+    "dine_tiltak": (":material/checklist:", False),
     "admin": (":material/admin_panel_settings:", False),
 }
+# «Dine tiltak» (an editor's worklist, /dine_tiltak) is the menu's «Logg inn» for someone not signed in:
+# one entry, one stable address; signing in there shows the worklist at once (login_form reruns).
+_signed_in = shell.actor().is_authenticated
+TITLES = {"dine_tiltak": "nav.dine_tiltak" if _signed_in else "nav.logg_inn"}
+ICONS = {"dine_tiltak": ":material/checklist:" if _signed_in else ":material/login:"}
 pages = {
-    name: st.Page(f"pages/{name}.py", title=t(f"nav.{name}"), icon=icon, default=default)
+    name: st.Page(f"pages/{name}.py", title=t(TITLES.get(name, f"nav.{name}")), icon=ICONS.get(name, icon),
+                  default=default)
     for name, (icon, default) in PAGES.items()
 }
 nav = st.navigation(
     {
         t("nav.section_programme"): [pages[p] for p in ("oversikt", "kart", "indikatorer", "investeringer",
                                                          "delprogrammer", "omrade", "presentasjon")],
-        t("nav.section_about"): [pages["om_dataene"], pages["admin"]],
+        t("nav.section_about"): [pages["dine_tiltak"], pages["om_dataene"], pages["admin"]],
     }
 )
 
 # Pages that need a signed-in role: the gate is here, and the core checks the role again on write.
-REQUIRED_ROLE = {pages["admin"].url_path: "editor"}
+REQUIRED_ROLE = {pages["admin"].url_path: "editor", pages["dine_tiltak"].url_path: "editor"}
 
 
 def login_form() -> None:
@@ -84,12 +97,6 @@ def login_form() -> None:
             shell.sign_in(who)
             st.rerun()
 
-
-forms.sweep()  # edit forms not shown in the last run: their opened versions are forgotten
-try:
-    shell.refresh_actor()  # an account closed or changed on Admin holds from this run on
-except Exception:  # noqa: BLE001 - no traceback reaches a user; the page below reports a broken store
-    log.exception("account check failed")
 
 with st.sidebar:
     who = shell.actor()

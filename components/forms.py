@@ -60,10 +60,12 @@ def saved(place: str, message: str) -> None:
     st.session_state[f"{_SAVED}_{place}"] = message
 
 
-def show_saved(place: str) -> None:
+def show_saved(place: str) -> bool:
+    """Show the message ``saved(place, …)`` left, once; whether there was one."""
     message = st.session_state.pop(f"{_SAVED}_{place}", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+    return bool(message)
 
 
 def show_problems(exc, heading: str) -> None:

@@ -4,6 +4,7 @@ a measure's detail and history, and the editor forms (which hand everything to t
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import altair as alt
 import pandas as pd
@@ -32,8 +33,13 @@ def direction_text(direction: str) -> str:
     return f"{DIRECTION_SYMBOL.get(direction, '')} {t('programme.direction_' + direction)}"
 
 
+def stale_mark(stale) -> str:
+    """Markdown after a status badge: ⚠ and the word when the measure needs a new status this tertial."""
+    return f" **⚠ {t('programme.stale_word')}**" if stale else ""
+
+
 def measure_table(df: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> pd.DataFrame:
-    """The rows as shown (and downloaded): status as symbol and word, stale as a word. The language and
+    """The rows as shown (and downloaded): status as symbol and word (⚠ after it when stale), stale as a word. The language and
     the fixed words are looked up once, not per row (500 measures were 20 000 lookups a run)."""
     language = lang()
     status = {s: ui.status_text(s) for s in set(df["status"])}
@@ -43,7 +49,8 @@ def measure_table(df: pd.DataFrame, indicator_names: dict[str, str], today: dt.d
     out = pd.DataFrame({
         t("cols.measure"): df["name"],
         t("cols.areas"): df["area_names"],
-        t("cols.status"): df["status"].map(status),
+        t("cols.status"): [status[s] + (" ⚠" if stale_ else "") for s, stale_ in zip(df["status"], df["stale"],
+                                                                                   strict=True)],
         t("cols.progress"): df["progress"].astype(int),
         t("cols.responsible"): df["responsible_unit"].fillna(""),
         t("cols.start"): [fmt.date(d, language) for d in df["start_date"]],
@@ -127,11 +134,28 @@ def may_edit(who: Actor, area_slugs: list[str]) -> bool:
     return has_role(who, "admin") or any(may_edit_area(who, s) for s in area_slugs)
 
 
-def status_form(who: Actor, m: dict) -> None:
+def _generation(form: str, mid: int) -> str:
+    """The suffix of a form's widget keys: after a save the fields are new widgets, so they show the
+    record as saved and an empty comment (a widget's value stays in the browser when only its key is
+    dropped, and a second press of the button would store the same update again)."""
+    n = int(st.session_state.get(f"{form}_generation_{mid}", 0))
+    return f"_v{n}" if n else ""
+
+
+def _next_generation(form: str, mid: int) -> None:
+    st.session_state[f"{form}_generation_{mid}"] = int(st.session_state.get(f"{form}_generation_{mid}", 0)) + 1
+
+
+def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: bool = False) -> None:
     """Change status, progress and comment of one measure. The version the editor saw when the
     form was first shown is kept in the session: a save over someone else's newer change is
-    refused by the core, and the other change is shown."""
-    forms.show_saved("programme")
+    refused by the core, and the other change is shown.
+
+    ``place``: where the confirmation after a save is shown: "programme" (the page shows it, and so
+    does the top of this form), any other name: right under this form's save button (``saved_here``).
+    ``one_click``: the statuses as radio buttons (one click) instead of a drop-down (two)."""
+    if place == "programme":
+        forms.show_saved(place)
     mid = int(m["id"])
     opened = forms.opened_version("measure", mid, m["version"])
     stale_key = f"measure_stale_{mid}"
@@ -145,16 +169,24 @@ def status_form(who: Actor, m: dict) -> None:
             forms.forget("measure", mid)
             st.rerun()
         return
+    g = _generation("sf", mid)
     with st.form(f"status_form_{mid}"):
         st.markdown(f"**{t('programme.form_heading')}**")
-        c1, c2 = st.columns(2)
-        status = c1.selectbox(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
-                              format_func=ui.status_text, key=f"sf_status_{mid}")
+        if one_click:
+            status = st.radio(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
+                              format_func=ui.status_text, key=f"sf_status_{mid}{g}", horizontal=True)
+            c2 = st.container()
+        else:
+            c1, c2 = st.columns(2)
+            status = c1.selectbox(t("cols.status"), MEASURE_STATUSES, index=MEASURE_STATUSES.index(m["status"]),
+                                  format_func=ui.status_text, key=f"sf_status_{mid}{g}")
         progress = c2.slider(t("cols.progress"), 0, 100, int(m["progress"]), step=5, format="%d %%",
-                             key=f"sf_progress_{mid}")
-        comment = st.text_area(t("programme.comment_label"), key=f"sf_comment_{mid}", max_chars=commands.MAX_COMMENT,
+                             key=f"sf_progress_{mid}{g}")
+        comment = st.text_area(t("programme.comment_label"), key=f"sf_comment_{mid}{g}", max_chars=commands.MAX_COMMENT,
                                placeholder=t("programme.comment_placeholder"))
         saved = st.form_submit_button(t("programme.save_status"), type="primary", icon=":material/save:")
+    if place != "programme":
+        saved_here(place)
     if saved:
         try:
             commands.update_measure_status(current_engine(), who, mid, status=status, progress=progress,
@@ -171,14 +203,29 @@ def status_form(who: Actor, m: dict) -> None:
         else:
             invalidate()
             forms.forget("measure", mid)
-            for key in (f"sf_status_{mid}", f"sf_progress_{mid}", f"sf_comment_{mid}"):
+            for key in (f"sf_status_{mid}{g}", f"sf_progress_{mid}{g}", f"sf_comment_{mid}{g}"):
                 st.session_state.pop(key, None)
-            forms.saved("programme", t("programme.saved", name=ui.plain(m["name"])))
+            _next_generation("sf", mid)
+            forms.saved(place, t("programme.saved", name=ui.plain(m["name"])))
             st.rerun()
 
 
-def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
-    """Add a milestone, or mark an open one as done."""
+# Brings the confirmation into the window, moving the page only if it is not wholly in view already.
+_SCROLL_INTO_VIEW = """<script>
+setTimeout(() => document.querySelector(%s)?.scrollIntoView({block: "nearest"}), 150);
+</script>"""
+
+
+def saved_here(place: str) -> None:
+    """The confirmation of the last save at ``place``, where it is called (next to the form's button),
+    scrolled into view should the button have been at the bottom edge of the window."""
+    with st.container(key=f"saved_{place}"):
+        if forms.show_saved(place):
+            st.html(_SCROLL_INTO_VIEW % json.dumps(f".st-key-saved_{place}"), unsafe_allow_javascript=True)
+
+
+def milestone_form(who: Actor, m: dict, ms: pd.DataFrame, *, place: str = "programme") -> None:
+    """Add a milestone, or mark an open one as done (``place``: as for ``status_form``)."""
     mid = int(m["id"])
     open_ones = ms[ms["done_date"].isna()]
     # The version of every milestone the form offers, as it was when the form was first shown.
@@ -192,19 +239,22 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
             for i in opened:
                 forms.forget("milestone", i)
             st.rerun()
+    g = _generation("mf", mid)
     with st.form(f"milestone_form_{mid}", clear_on_submit=False):
         st.markdown(f"**{t('programme.milestone_form')}**")
         choices = [0] + [int(i) for i in open_ones["id"]]
         names = dict(zip(open_ones["id"], open_ones["name"], strict=True))
         picked = st.selectbox(t("programme.milestone_pick"), choices,
                               format_func=lambda i: t("programme.milestone_new") if i == 0 else names[i],
-                              key=f"mf_pick_{mid}")
-        name = st.text_input(t("programme.milestone_name"), key=f"mf_name_{mid}",
+                              key=f"mf_pick_{mid}{g}")
+        name = st.text_input(t("programme.milestone_name"), key=f"mf_name_{mid}{g}",
                              help=t("programme.milestone_name_help"))
         c1, c2 = st.columns(2)
-        due = c1.date_input(t("programme.due"), value=None, format="DD.MM.YYYY", key=f"mf_due_{mid}")
-        done = c2.date_input(t("programme.done_date"), value=None, format="DD.MM.YYYY", key=f"mf_done_{mid}")
+        due = c1.date_input(t("programme.due"), value=None, format="DD.MM.YYYY", key=f"mf_due_{mid}{g}")
+        done = c2.date_input(t("programme.done_date"), value=None, format="DD.MM.YYYY", key=f"mf_done_{mid}{g}")
         saved = st.form_submit_button(t("programme.save_milestone"), icon=":material/flag:")
+    if place != "programme":
+        saved_here(place)
     if saved:
         existing = ms.set_index("id").loc[picked] if picked else None
         data = {"name": name or (existing["name"] if existing is not None else ""),
@@ -225,9 +275,10 @@ def milestone_form(who: Actor, m: dict, ms: pd.DataFrame) -> None:
             invalidate()
             if picked:
                 forms.forget("milestone", picked)
-            for key in (f"mf_pick_{mid}", f"mf_name_{mid}", f"mf_due_{mid}", f"mf_done_{mid}"):
+            for key in (f"mf_pick_{mid}{g}", f"mf_name_{mid}{g}", f"mf_due_{mid}{g}", f"mf_done_{mid}{g}"):
                 st.session_state.pop(key, None)
-            forms.saved("programme", t("programme.milestone_saved"))
+            _next_generation("mf", mid)
+            forms.saved(place, t("programme.milestone_saved"))
             st.rerun()
 
 
@@ -269,7 +320,8 @@ def history_table(measure_id: int) -> pd.DataFrame:
 def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], today: dt.date) -> None:
     """One measure: status, progress, where, who, when, what it aims to move, milestones and history."""
     st.subheader(ui.plain(m["name"]))
-    st.markdown(f"{ui.status_badge(m['status'])} · {t('cols.progress')}: **{int(m['progress'])} %** · "
+    st.markdown(f"{ui.status_badge(m['status'])}{stale_mark(m['stale'])} · {t('cols.progress')}: "
+                f"**{int(m['progress'])} %** · "
                 f"{ui.plain(m['subprogramme_name'])}")
     st.progress(int(m["progress"]) / 100, text=t("programme.progress_text", p=int(m["progress"])))
     if m["stale"]:
@@ -310,4 +362,4 @@ def measure_detail(m: dict, ms: pd.DataFrame, indicator_names: dict[str, str], t
 
 
 __all__ = ["direction_text", "freeze_form", "measure_detail", "measure_table", "milestone_form",
-           "status_form", "tertial_text", "timeline_caption", "timeline_chart"]
+           "saved_here", "stale_mark", "status_form", "tertial_text", "timeline_caption", "timeline_chart"]

@@ -3,8 +3,8 @@ with status as symbol and word, stale marks, a milestone timeline, each measure'
 "Endret siden" (what changed since a date) and frozen tertial reports compared with now.
 Editors change status (with a comment), milestones and freeze reports; the core checks it all.
 
-URL: ``?visning=tre|tidslinje|endret|rapporter&omrader=&delprogram=&status=&ansvarlig=&tiltak=<id>
-&siden=YYYY-MM-DD&rapport=<id>&per=delprogram|omrade``.
+URL: ``?visning=tre|tidslinje|endret|rapporter&omrader=&delprogram=&status=&ansvarlig=&trenger=1&tiltak=<id>
+&siden=YYYY-MM-DD&rapport=<id>&per=delprogram|omrade`` (``trenger=1``: only the measures needing a new status).
 """
 
 import datetime as dt
@@ -53,13 +53,22 @@ if chosen_status:
     measures = measures[measures["status"].isin(chosen_status)]
 if chosen_units:
     measures = measures[measures["responsible_unit"].isin(chosen_units)]
+# «⚠ N tiltak …» is a filter (?trenger=1): only the measures needing a new status, whatever their subprogramme.
+stale_n = int(measures["stale"].sum())
+if "trenger" not in st.session_state:
+    st.session_state["trenger"] = filters.int_param("trenger") == 1
+needs = bool(st.session_state["trenger"])
+if needs:
+    measures = measures[measures["stale"]]
 measures = measures.reset_index(drop=True)
 
 summary = read.programme.status_summary(measures)  # counted as Oversikt and the presentation count
 cols = st.columns(5)
 for col, status in zip(cols, STATUS_CARD_ORDER, strict=True):
     col.metric(ui.status_text(status), summary["by_status"][status], border=True)
-st.markdown(t("programme.stale_line", n=summary["stale"], tertial=prog.tertial_text(TODAY)))
+st.toggle(t("programme.stale_line", n=stale_n, tertial=prog.tertial_text(TODAY)), key="trenger",
+          help=t("programme.stale_filter_help"))
+filters.to_url("trenger", "1" if needs else None)
 st.caption(t("programme.status_caption", n=summary["measures"], total=len(every)))
 if summary["illustrative"]:
     ui.illustrative_notice()
@@ -74,16 +83,23 @@ if view == "tre":
     selected = None
     wanted = filters.int_param("tiltak", lo=1)  # a measure in the URL, picked again in its table
     shown_subs = subs[subs["number"].astype(str).isin(chosen_subs)] if chosen_subs else subs
+    if needs:
+        shown_subs = shown_subs[shown_subs["number"].isin(set(measures["subprogramme_number"]))]
+        if shown_subs.empty:
+            st.info(t("programme.no_measures"))
     for pillar_number, pillar_subs in shown_subs.groupby("pillar_number", sort=True):
         pillar = ui.plain(pillar_subs.iloc[0]["pillar_" + lang()])
         st.subheader(f"{t('programme.pillar')} {int(pillar_number)}: {pillar}")
         for sub in pillar_subs.itertuples():
             mine = measures[measures["subprogramme_number"] == sub.number].reset_index(drop=True)
+            if needs and mine.empty:
+                continue
             label = (f"{t('programme.subprogramme')} {sub.number}: {ui.plain(sub.name)} · "
                      + t("programme.measures_count", n=len(mine)))
             # Lazy: a closed subprogramme's table is not built (each is a canvas grid in the browser).
-            box = st.expander(label, expanded=sub.number == 2 or bool(chosen_subs), on_change="rerun",
-                              key=f"sub_open_{sub.number}_{bool(chosen_subs)}")
+            wide = bool(chosen_subs) or needs  # chosen, or the stale ones: every subprogramme open
+            box = st.expander(label, expanded=sub.number == 2 or wide, on_change="rerun",
+                              key=f"sub_open_{sub.number}_{wide}")
             if not box.open:
                 continue
             with box:

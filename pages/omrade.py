@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import filters, ui
+from components import filters, programme as prog, ui
 from components.data import q
 from components.i18n import lang, t
 from omradesatsing import formatting as fmt, read
@@ -45,7 +45,8 @@ if m.empty:
 items = []
 for r in m.itertuples():
     mark = f" {ui.illustrative_badge()}" if r.illustrative or r.status_illustrative else ""
-    items.append(f"- {ui.status_badge(r.status)} **{ui.plain(r.name)}** ({t('programme.subprogramme').lower()} "
+    stale = f"{prog.stale_mark(r.stale)} ·" if r.stale else ""  # ⚠ beside the status, then the name
+    items.append(f"- {ui.status_badge(r.status)}{stale} **{ui.plain(r.name)}** ({t('programme.subprogramme').lower()} "
                  f"{r.subprogramme_number}){mark}")
 if items:
     st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure

@@ -27,6 +27,7 @@ from omradesatsing.models import (
     StatusUpdate,
     Subprogramme,
 )
+from omradesatsing.permissions import Actor, has_role, may_edit_area
 from omradesatsing.read.store import Store, frame
 
 
@@ -89,6 +90,26 @@ def in_areas(rows: pd.DataFrame, area_slugs) -> pd.DataFrame:
     """The rows of ``measures`` working in any of ``area_slugs`` (a measure can work in several)."""
     wanted = set(area_slugs)
     return rows[rows["area_slugs"].map(lambda s: bool(wanted.intersection(s)))].reset_index(drop=True)
+
+
+def worklist(store: Store, actor: Actor, today: dt.date | None = None) -> pd.DataFrame:
+    """A programme leader's worklist ("Dine tiltak"): the measures in the areas ``actor`` may edit
+    (``permissions.may_edit_area``; an admin: every measure; a viewer or anonymous: none), those that
+    need a new status this tertial (``stale``) first, then the rest, each group in the order of
+    ``measures`` (subprogramme, name)."""
+    return worklist_rows(measures(store, today=today), actor)
+
+
+def worklist_rows(rows: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """``worklist`` over rows of ``measures`` already read (a page hands it its one cached frame)."""
+    if has_role(actor, "admin"):
+        mine = rows
+    elif has_role(actor, "editor"):
+        mine = rows[rows["area_slugs"].map(lambda slugs: any(may_edit_area(actor, s) for s in slugs))]
+    else:
+        mine = rows.iloc[0:0]
+    stale = mine["stale"].astype(bool)
+    return pd.concat([mine[stale], mine[~stale]]).reset_index(drop=True)
 
 
 def status_summary(rows: pd.DataFrame, area_slugs: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from components.i18n import catalogue
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ("oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
-         "admin")
+         "dine_tiltak", "admin")
 
 
 @pytest.fixture(autouse=True)

@@ -76,12 +76,68 @@ def test_tree_with_status_words_and_every_subprogramme():
     table = next(df for df in at.dataframe if df.key.startswith("measures_2_")).value
     every = [df.value for df in at.dataframe]
     statuses = {s for df in every for s in df[ui("cols.status")]}
-    assert statuses and all(s.split(" ", 1)[1] in {ui(f"status.{k}") for k in
+    assert statuses and all(s.split(" ", 1)[1].removesuffix(" ⚠") in {ui(f"status.{k}") for k in
                                                    ("on_track", "at_risk", "off_track", "completed", "not_started")}
                             for s in statuses)  # a symbol and a word, never colour alone
     assert ui("programme.col_latest") in table.columns
     assert "Følgeforskning ved NORCE og NOVA" in {n for df in every for n in df[ui("cols.measure")]}
-    assert "tertial" in text_of(at)  # the stale line names the current tertial
+    assert "tertial" in at.toggle(key="trenger").label  # the stale line (a filter) names the current tertial
+
+
+def test_the_stale_line_is_a_filter_showing_exactly_the_stale_measures_in_every_subprogramme():
+    every = read.programme.measures(Store.of(db.make_engine(_url())))
+    stale = every[every["stale"]]
+    assert 0 < len(stale) < len(every) and stale["subprogramme_number"].nunique() > 1  # the seed has both, spread out
+    at = open_page("delprogrammer")
+    toggle = at.toggle(key="trenger")
+    assert not toggle.value and toggle.label.startswith(f"⚠ **{len(stale)} tiltak**")
+    # ⚠ beside the status in the table (the updated column keeps its mark too)
+    table = at.dataframe[0].value
+    shown = every[every["subprogramme_number"] == 2].reset_index(drop=True)
+    assert [s.endswith(" ⚠") for s in table[ui("cols.status")]] == list(shown["stale"])
+    toggle.set_value(True).run()
+    assert_clean(at)
+    assert at.query_params["trenger"] in ("1", ["1"])
+    names = sorted(n for df in at.dataframe if df.key and df.key.startswith("measures_")
+                   for n in df.value[ui("cols.measure")])
+    assert names == sorted(stale["name"])  # exactly the stale ones, every subprogramme with one opened
+    assert all(s.endswith(" ⚠") for df in at.dataframe if df.key and df.key.startswith("measures_")
+               for s in df.value[ui("cols.status")])
+    assert len([e for e in at.expander if e.label.startswith("Delprogram ")]) == stale["subprogramme_number"].nunique()
+    at.toggle(key="trenger").set_value(False).run()
+    assert_clean(at)
+    assert "trenger" not in at.query_params
+    assert len([df for df in at.dataframe if df.key and df.key.startswith("measures_")]) == 1  # only number 2 open
+
+
+def test_the_measure_detail_shows_the_stale_mark_beside_the_status():
+    every = read.programme.measures(Store.of(db.make_engine(_url())))
+    for _, m in (every[every["stale"]].head(1).iterrows()):
+        at = _open_measure(int(m["id"]))
+        assert_clean(at)
+        line = next(md.value for md in at.markdown if md.value.startswith(":") and "-badge[" in md.value
+                    and ui("cols.progress") in md.value)
+        assert f"**⚠ {ui('programme.stale_word')}**" in line
+    fresh = every[~every["stale"]].iloc[0]
+    at = _open_measure(int(fresh["id"]))
+    line = next(md.value for md in at.markdown if md.value.startswith(":") and "-badge[" in md.value
+                and ui("cols.progress") in md.value)
+    assert "⚠" not in line
+
+
+def test_the_area_page_marks_the_stale_measures_beside_their_status():
+    every = read.programme.measures(Store.of(db.make_engine(_url())), "loddefjord")
+    at = open_page("omrade")
+    assert_clean(at)
+    listing = next(md.value for md in at.markdown if md.value.startswith("- :"))
+    lines = listing.split("\n\n")
+    assert len(lines) == len(every)
+    mark = f"**⚠ {ui('programme.stale_word')}** ·"
+    for line, (_, m) in zip(lines, every.iterrows(), strict=True):
+        assert (mark in line) is bool(m["stale"]), line
+        if m["stale"]:
+            assert line.index("-badge[") < line.index(mark) < line.index(m["name"].split()[0])
+    assert every["stale"].any()
 
 
 def test_filters_narrow_the_measures():

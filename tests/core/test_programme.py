@@ -154,6 +154,36 @@ def test_a_status_change_writes_history_and_audit_in_one_go(store):
     assert listed.loc["Møteplass", "stale"]  # last updated in March, before tertial 3
 
 
+def test_the_worklist_is_the_editors_areas_only_with_the_stale_ones_first(store):
+    today = dt.date(2026, 11, 23)  # tertial 3 began 1 September
+    with db.session_scope(store) as s:
+        sub = s.scalars(select(Subprogramme)).one()
+        olsvik = s.scalars(select(Area).where(Area.slug == "olsvik")).one()
+        for name, status in (("Leksehjelp", "at_risk"), ("Avsluttet prosjekt", "completed")):
+            m = Measure(subprogramme_id=sub.id, name=name, status=status, progress=10, updated_at=T0,
+                        source_id=sub.source_id)
+            m.areas.append(MeasureArea(area_id=olsvik.id))
+            s.add(m)
+    m = _measure(store, "Ressurspersoner")
+    commands.update_measure_status(store, EDITOR, m.id, status="at_risk", progress=50, comment="Oppdatert.",
+                                   expected_version=m.version, now=dt.datetime(2026, 11, 20, 10, 0))
+    st = Store.of(store)
+
+    def names(who):
+        rows = read.programme.worklist(st, who, today)
+        return list(zip(rows["name"], rows["stale"], strict=True))
+
+    # Olsvik's editor: only Olsvik's measures, the stale one first (a completed one is never stale)
+    assert names(EDITOR) == [("Leksehjelp", True), ("Avsluttet prosjekt", False), ("Ressurspersoner", False)]
+    assert names(SOLHEIM_EDITOR) == [("Møteplass", True)]
+    assert names(ADMIN) == [("Leksehjelp", True), ("Møteplass", True), ("Avsluttet prosjekt", False),
+                            ("Ressurspersoner", False)]
+    assert names(VIEWER) == [] and names(ANONYMOUS) == []
+    # the same rule over a frame already read
+    every = read.programme.measures(st, today=today)
+    assert list(read.programme.worklist_rows(every, EDITOR)["name"]) == [n for n, _ in names(EDITOR)]
+
+
 def test_two_editors_at_once_the_second_save_is_refused_and_shown_the_first(store):
     m = _measure(store, "Ressurspersoner")
     opened = m.version  # both forms were opened at this version

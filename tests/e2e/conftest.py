@@ -26,6 +26,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def free_port() -> int:
+    """A free port; within ``E2E_PORTS`` (e.g. ``8870-8879``) when set, for a machine shared with others."""
+    wanted = os.environ.get("E2E_PORTS")
+    if wanted:
+        lo, hi = (int(x) for x in wanted.split("-"))
+        for port in range(lo, hi + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in E2E_PORTS={wanted}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

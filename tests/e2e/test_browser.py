@@ -20,10 +20,12 @@ PAGES = {  # url path -> (menu key, title key of the page's h1)
     "delprogrammer": ("nav.delprogrammer", "programme.title"),
     "omrade": ("nav.omrade", None),  # the area's name
     "om_dataene": ("nav.om_dataene", "about.title"),
+    "dine_tiltak": ("nav.logg_inn", "login.title"),  # anonymous: «Logg inn» in the menu, the login form
     "admin": ("nav.admin", "login.title"),  # anonymous: the login form
 }
-MENU_ORDER = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon", "om_dataene",
-              "admin"]
+MENU_ORDER = ["oversikt", "kart", "indikatorer", "investeringer", "delprogrammer", "omrade", "presentasjon",
+              "dine_tiltak", "om_dataene", "admin"]
+MENU_KEY = {"dine_tiltak": "nav.logg_inn"}  # its menu name for a visitor not signed in
 
 
 def menu_names(page) -> list[str]:
@@ -45,7 +47,7 @@ def visible_text(locator) -> str:
 
 def assert_frame(page, lang: str = "nb") -> None:
     """The frame of app.py: the full menu in the right language, the language switch, no errors."""
-    assert menu_names(page) == [ui(f"nav.{p}", lang) for p in MENU_ORDER]
+    assert menu_names(page) == [ui(MENU_KEY.get(p, f"nav.{p}"), lang) for p in MENU_ORDER]
     expect(page.get_by_test_id("stSidebar").get_by_text("Bokmål", exact=True)).to_be_visible()
     assert page.locator(ERRORS).count() == 0, page.locator(ERRORS).all_inner_texts()
     assert page.title().endswith("Områdesatsing Bergen") or page.title() == "Områdesatsing Bergen", page.title()
@@ -76,7 +78,8 @@ def test_every_page_through_the_menu(server, page):
     open_url(page, server.url)
     assert_frame(page)
     for name in MENU_ORDER:
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=ui(f"nav.{name}"), exact=True).click()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=ui(MENU_KEY.get(name, f"nav.{name}")),
+                                                               exact=True).click()
         wait_for_app_run(page)
         path = "" if name == "oversikt" else name
         expect(page).to_have_url(re.compile(rf"{re.escape(server.url)}/{path}(\?.*)?$"))
