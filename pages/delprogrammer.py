@@ -89,7 +89,7 @@ if view == "tre":
             st.info(t("programme.no_measures"))
     for pillar_number, pillar_subs in shown_subs.groupby("pillar_number", sort=True):
         pillar = ui.plain(pillar_subs.iloc[0]["pillar_" + lang()])
-        st.subheader(f"{t('programme.pillar')} {int(pillar_number)}: {pillar}")
+        st.header(f"{t('programme.pillar')} {int(pillar_number)}: {pillar}")
         for sub in pillar_subs.itertuples():
             mine = measures[measures["subprogramme_number"] == sub.number].reset_index(drop=True)
             if needs and mine.empty:
@@ -159,7 +159,7 @@ elif view == "tidslinje":
         if group.empty:
             continue
         group = group.sort_values(["start_date", "name"])
-        st.subheader(ui.plain(title))
+        st.header(ui.plain(title))
         caption = prog.timeline_caption(group, ms, TODAY)
         charts.altair(prog.timeline_chart(group, ms, TODAY, domain), f"timeline_{per}_{len(shown_titles)}",
                       alt_text=f"{title}: {caption}")

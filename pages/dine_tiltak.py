@@ -108,7 +108,7 @@ groups = [(t("worklist.group_stale", tertial=tertial), [i for i in order if i in
 for heading, members in groups:
     if not members:
         continue
-    st.subheader(f"{heading} ({len(members)})", anchor=False)
+    st.header(f"{heading} ({len(members)})", anchor=False)
     for mid in members:
         card(by_id[mid])
 if bool(rows["illustrative"].any() or rows["status_illustrative"].any()):

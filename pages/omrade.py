@@ -56,7 +56,8 @@ inv = q(read.money.investments, slug)
 if inv.empty:
     st.markdown(t("area.no_investments"))
 else:
-    st.markdown(t("area.investments_sum", n=len(inv), amount=ui.mnok(inv["budget_nok"].sum()))
+    total = q(read.money.investment_summary, area_slugs=(slug,))  # the figure Oversikt and Investeringer show
+    st.markdown(t("area.investments_sum", n=total["projects"], amount=ui.mnok(total["budget_nok"]))
                 + f" {ui.illustrative_badge()}")
 
 st.header(t("area.participation"))
