@@ -19,4 +19,4 @@ def named_like_an_area(zone_name: str, area_names) -> bool:
     area ``Solheim (nord og sør)``): the zone's figure is then not the area's, and a page names the zone
     with its level (``Loddefjord (delområde)``) so the two are not read as one."""
     key = slugify(zone_name)
-    return any(slugify(a) == key or slugify(a).startswith(key + "-") for a in area_names if isinstance(a, str))
+    return any(key in (slugify(a), slugify(re.sub(r"\s*\(.*?\)", "", a))) for a in area_names if isinstance(a, str))

@@ -223,3 +223,4 @@ def test_a_zone_named_like_a_programme_area_is_told_apart():
     assert named_like_an_area("Solheim", areas)  # the area is Solheim (nord og sør)
     assert named_like_an_area("indre laksevåg", areas)
     assert not named_like_an_area("Loddefjordvegen", areas) and not named_like_an_area("Årstad", areas)
+    assert not named_like_an_area("Solheim nord", areas)  # a levekårssone: its own name says it is a part
