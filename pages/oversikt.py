@@ -62,7 +62,16 @@ moved = changes["money"]
 money_line = (t("overview.money_moved", n=moved["projects"], budget=ov.signed_mnok(moved["budget_change_nok"]),
                 spent=ov.signed_mnok(moved["spent_change_nok"]))
               if moved["projects"] else t("overview.no_money_moved"))
-since_box.markdown(f"{figures} {money_line}")
+if imports.empty and not moved["projects"]:
+    since_box.markdown(f"{figures} {money_line}")
+else:  # something to see: a line that says so is a link to where it is listed
+    for line, changed, target, icon in ((figures, not imports.empty, "pages/om_dataene.py", ":material/dataset:"),
+                                        (money_line, bool(moved["projects"]), "pages/investeringer.py",
+                                         ":material/payments:")):
+        if changed:
+            since_box.page_link(target, label=line, icon=icon)
+        else:
+            since_box.markdown(line)
 
 # --- Where each area stands ---------------------------------------------------------------------------
 grid_box = st.container(gap="xxsmall", key="omr_grid")

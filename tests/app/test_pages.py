@@ -212,3 +212,28 @@ def test_text_tables_show_stored_text_as_typed_and_links_cannot_be_broken_out_of
     first, second = out["Kilde"]
     assert first.startswith("[\\*\\*fet\\*\\* \\[x\\]\\(https") and first.endswith("(https://bt.no/a%29b%5Cc) – *notat*")
     assert second == "BT"  # not a web address: no link
+
+
+def test_oversikt_links_to_where_new_figures_and_changed_amounts_are_listed(own_store):
+    """A project whose money changed since the chosen date is counted on Oversikt, with a link to
+    Investeringer; with nothing imported, «Nye tall» says so and links nowhere."""
+    import datetime as dt
+
+    from omradesatsing import commands, read
+    from omradesatsing.read import Store
+
+    row = read.money.investments(Store.of(own_store)).iloc[0]
+    data = {"name": row["name"], "area_slug": row["area_slug"], "category": row["category"],
+            "funding_source": row["funding_source"], "budget_nok": int(row["budget_nok"]) + 500_000,
+            "spent_nok": int(row["spent_nok"]), "start_year": int(row["start_year"]),
+            "end_year": None if pd.isna(row["end_year"]) else int(row["end_year"]), "status": row["status"],
+            "description": row["description"] or "", "lon": "", "lat": ""}
+    commands.save_investment(own_store, Actor("ola", "admin", "Ola"), data, investment_id=int(row["id"]),
+                             expected_version=int(row["version"]))
+    at = open_page("oversikt", session={"oversikt_siden": dt.date.today()})
+    assert_clean(at)
+    money = [el for el in at.get("page_link") if el.proto.page.endswith("investeringer")]
+    assert [el.value for el in money] == [ui("overview.money_moved").format(n=1, budget="+0,5\u00a0mill.\u00a0kr",
+                                                                         spent="0,0\u00a0mill.\u00a0kr")]
+    assert ui("overview.no_new_figures") in text_of(at)
+    assert not [el for el in at.get("page_link") if el.proto.page.endswith("om_dataene")]
