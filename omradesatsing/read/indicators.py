@@ -290,6 +290,13 @@ def indicator_gaps(store: Store, indicator: str, area_slugs: tuple[str, ...]) ->
     return out.sort_values("area_slug", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
+def indicators_gaps(store: Store, keys: tuple[str, ...], area_slugs: tuple[str, ...]) -> pd.DataFrame:
+    """``indicator_gaps`` for several indicators at once, from one read of the values (Oversikt's grid)."""
+    values = indicator_values(store, None, scopes=("area", "city"), area_slugs=area_slugs)
+    values = values[values["indicator"].isin(keys)]
+    return profiles.gap_table(values, indicators(store), _start_years(store), by="area")
+
+
 def area_gaps(store: Store, slug: str, lang: str = "nb") -> pd.DataFrame:
     """For one area: a gap row per indicator (its latest period), with the indicator's name."""
     meta = indicators(store)

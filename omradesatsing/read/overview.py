@@ -99,8 +99,9 @@ def area_grid(store: Store, keys: tuple[str, ...] = programme.HEADLINE_INDICATOR
                         "state": [*areas["state"], None]})
     for col in ("budget_nok", "spent_nok", "any_illustrative"):
         out[col] = out["area_slug"].map(per[col])
+    every = indicators.indicators_gaps(store, keys, slugs)
     for key in keys:
-        gaps = indicators.indicator_gaps(store, key, slugs).set_index("area_slug")
+        gaps = every[every["indicator"] == key].set_index("area_slug")
         for field in GRID_COLUMNS:
             out[f"{key}.{field}"] = out["area_slug"].map(gaps[field]) if field in gaps else None
     return out
