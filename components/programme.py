@@ -4,7 +4,6 @@ a measure's detail and history, and the editor forms (which hand everything to t
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import altair as alt
 import pandas as pd
@@ -210,18 +209,12 @@ def status_form(who: Actor, m: dict, *, place: str = "programme", one_click: boo
             st.rerun()
 
 
-# Brings the confirmation into the window, moving the page only if it is not wholly in view already.
-_SCROLL_INTO_VIEW = """<script>
-setTimeout(() => document.querySelector(%s)?.scrollIntoView({block: "nearest"}), 150);
-</script>"""
-
-
 def saved_here(place: str) -> None:
     """The confirmation of the last save at ``place``, where it is called (next to the form's button),
     scrolled into view should the button have been at the bottom edge of the window."""
     with st.container(key=f"saved_{place}"):
         if forms.show_saved(place):
-            st.html(_SCROLL_INTO_VIEW % json.dumps(f".st-key-saved_{place}"), unsafe_allow_javascript=True)
+            ui.scroll_into_view(f"saved_{place}")
 
 
 def milestone_form(who: Actor, m: dict, ms: pd.DataFrame, *, place: str = "programme") -> None:

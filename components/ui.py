@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import re
 from urllib.parse import quote
@@ -260,3 +261,21 @@ def mnok_all(values) -> list[str]:
 def mnok(nok) -> str:
     """Whole kroner shown as ``12,7 mill. kr`` in the session's language."""
     return fmt.million_kroner(None if pd.isna(nok) else int(nok), 1, lang())
+
+
+# Moves the page so an element is in view a moment after it is drawn: to the top of the window below
+# Streamlit's header bar (``top``), or only as far as needed ("nearest").
+_SCROLL_INTO_VIEW = """<script>
+setTimeout(() => {
+  const el = document.querySelector(%s);
+  if (!el) return;
+  el.style.scrollMarginTop = "4.5rem";
+  el.scrollIntoView({block: %s, behavior: "instant"});
+}, 150);
+</script>"""
+
+
+def scroll_into_view(key: str, *, top: bool = False) -> None:
+    """Bring the container with widget key ``key`` into the window (an opened card, a confirmation)."""
+    st.html(_SCROLL_INTO_VIEW % (json.dumps(f".st-key-{key}"), json.dumps("start" if top else "nearest")),
+            unsafe_allow_javascript=True)

@@ -8,7 +8,6 @@ URL: ``/dine_tiltak`` (the menu's «Logg inn» for someone not signed in).
 """
 
 import datetime as dt
-import json
 
 import pandas as pd
 import streamlit as st
@@ -22,15 +21,6 @@ TODAY = dt.date.today()
 OPEN_KEY = "worklist_open"  # the measure whose forms are open
 ORDER_KEY = "worklist_order"  # the order the cards were shown in while a card is open
 JUST_OPENED_KEY = "worklist_just_opened"  # opened by the click that started this run: brought into view
-# The opened card to the top of the window, so its form and save button are in view without scrolling.
-SCROLL_TO_CARD = """<script>
-setTimeout(() => {
-  const card = document.querySelector(%s);
-  if (!card) return;
-  card.style.scrollMarginTop = "4.5rem";  // below Streamlit's header bar
-  card.scrollIntoView({block: "start", behavior: "instant"});
-}, 150);
-</script>"""
 
 shell.header("worklist.title", "worklist.intro")
 who = shell.actor()
@@ -94,7 +84,8 @@ def card(m: dict) -> None:
                           help=t("worklist.update_help"), width="stretch")
         if is_open:
             if st.session_state.pop(JUST_OPENED_KEY, None) == mid:
-                st.html(SCROLL_TO_CARD % json.dumps(f".st-key-worklist_card_{mid}"), unsafe_allow_javascript=True)
+                # to the top of the window: its form and save button in view without scrolling
+                ui.scroll_into_view(f"worklist_card_{mid}", top=True)
             left, right = st.columns(2)
             with left:
                 prog.status_form(who, m, place=f"worklist_{mid}", one_click=True)
