@@ -42,7 +42,9 @@ from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import shell
+from components.data import store
 from components.i18n import LANGS
+from omradesatsing.reports import phone, qr
 
 _HTML_LANG = re.compile(rb'<html lang="[^"]*"')
 
@@ -250,6 +252,53 @@ class StaticBundles:
         await self.app(scope, receive, send)
 
 
+class PhonePages:
+    """Serve the static phone pages (``omradesatsing.reports.phone``) at ``/telefon/<area>-<lang>.html``:
+    a plain file read from the folder, gzip-compressed once per version of the file, no session, no
+    script run. A hundred phones opening the QR at a folkemøte cost a file read each, not a Streamlit
+    session. In a shared set-up nginx can serve the same folder (docs/DRIFT.md)."""
+
+    NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}-(?:nb|nn|en)\.html$")
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.prefix: str | None = None
+        self.cache: dict[str, tuple[float, bytes, bytes]] = {}  # name → (mtime, body, gzip body)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            if self.prefix is None:
+                self.prefix = _base_path() + qr.PHONE_PATH + "/"
+            path = scope["path"]
+            if path.startswith(self.prefix):
+                await self._serve(path[len(self.prefix):], scope, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _serve(self, name: str, scope, send) -> None:
+        file = phone.folder() / name
+        status, body, extra = 404, b"Fant ikke siden.", [(b"content-type", b"text/plain; charset=utf-8")]
+        if self.NAME.match(name):
+            try:
+                mtime = file.stat().st_mtime
+            except OSError:
+                mtime = None
+            if mtime is not None:
+                entry = self.cache.get(name)
+                if entry is None or entry[0] != mtime:
+                    data = await asyncio.to_thread(file.read_bytes)
+                    entry = self.cache[name] = (mtime, data, await asyncio.to_thread(gzip.compress, data, 6))
+                status, body = 200, entry[1]
+                extra = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"public, max-age=60"),
+                         (b"vary", b"Accept-Encoding"), (b"x-content-type-options", b"nosniff")]
+                if b"gzip" in dict(scope["headers"]).get(b"accept-encoding", b"").lower():
+                    body = entry[2]
+                    extra.append((b"content-encoding", b"gzip"))
+        extra.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": extra})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
 # Streamlit runs a full garbage collection after every script run (runner.postScriptGC). With the
 # libraries a page needs (pandas, Arrow, Altair, pydeck, GeoPandas, Shapely, SQLAlchemy: ~250,000
 # objects) that took ~190 ms here, holding the GIL while the server should be sending the finished
@@ -293,5 +342,7 @@ asyncio.base_events._set_nodelay = set_nodelay
 # (docs/ARKITEKTUR.md, «Why pages are served through asgi_app.py»).
 PagesManager.uses_pages_directory = False
 # The benchmark's bare app (tests/benchmarks/bare_asgi.py) is served through the same list.
-MIDDLEWARE = [Middleware(StaticBundles), Middleware(HtmlLangMiddleware)]
+MIDDLEWARE = [Middleware(PhonePages), Middleware(StaticBundles), Middleware(HtmlLangMiddleware)]
+# The phone pages are written once if missing and again after every write that changes them.
+phone.keep_current(store())
 app = st.App("app.py", middleware=MIDDLEWARE)

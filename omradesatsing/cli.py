@@ -326,6 +326,61 @@ def _cmd_check_suppression(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    import time
+    from pathlib import Path
+
+    from omradesatsing import reports
+    from omradesatsing.read import Store
+
+    if bool(args.all) == bool(args.omrade):
+        print("Oppgi enten --omrade OMRÅDE eller --all (hele programmet).", file=sys.stderr)
+        return 2
+    engine = db.make_engine()
+    try:
+        store = Store(engine, config.load_settings())
+        slug = None if args.all else args.omrade
+        from omradesatsing import read
+
+        if slug is not None and read.places.area(store, slug) is None:
+            known = ", ".join(read.places.areas(store)["slug"])
+            print(f"Finner ikke området «{slug}». Områdene er: {known}.", file=sys.stderr)
+            return 2
+        started = time.perf_counter()
+        data = (reports.area_pdf if args.format == "pdf" else reports.area_pptx)(store, slug, args.lang)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    out = Path(args.out or reports.file_name(slug, args.lang, args.format))
+    out.write_bytes(data)
+    print(f"Skrev {out} ({len(data) // 1024} kB på {seconds:.1f} s).")
+    return 0
+
+
+def _cmd_phone_pages(args) -> int:
+    from omradesatsing.read import Store
+    from omradesatsing.reports import phone
+
+    engine = db.make_engine()
+    try:
+        written = phone.write_all(Store(engine, config.load_settings()))
+    finally:
+        engine.dispose()
+    print(f"Skrev {len(written)} telefonsider i {phone.folder()}.")
+    return 0
+
+
+def _keep_phone_pages_current():
+    """For the commands that write: the phone pages follow the change, as they do in the app."""
+    from omradesatsing.read import Store
+    from omradesatsing.reports import phone
+
+    return phone.keep_current(Store(db.make_engine(), config.load_settings()))
+
+
+WRITING_COMMANDS = ("import", "undo-import", "import-zones")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m omradesatsing",
@@ -406,12 +461,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--omrade", action="append", metavar="OMRÅDE", help="bare disse områdene (kan gjentas)")
     p.add_argument("--user", metavar="BRUKERNAVN", help="en administrator får med prikkede tall (merket)")
     p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("report", help="lag en møtepakke: A4-PDF eller PowerPoint for ett område eller hele programmet")
+    p.add_argument("--omrade", metavar="OMRÅDE", help="området (f.eks. olsvik)")
+    p.add_argument("--all", action="store_true", help="hele programmet (bare PDF)")
+    p.add_argument("--format", choices=("pdf", "pptx"), default="pdf")
+    p.add_argument("--lang", choices=("nb", "nn", "en"), default="nb", help="språk (standard: nb)")
+    p.add_argument("--out", metavar="FIL", help="filen som skrives (standard: motepakke-OMRÅDE-SPRÅK.pdf)")
+    p.set_defaults(func=_cmd_report)
+    p = sub.add_parser("phone-pages", help="skriv telefonsidene på nytt (mappen OMRADESATSING_PHONE_DIR)")
+    p.set_defaults(func=_cmd_phone_pages)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    refresher = None
     try:
+        if args.command in WRITING_COMMANDS:
+            refresher = _keep_phone_pages_current()
         return args.func(args)
     except OperationalError as exc:
         print(f"Får ikke kontakt med databasen: {exc.orig}", file=sys.stderr)
@@ -422,3 +489,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 (a short message, never a traceback)
         print(_unexpected(exc), file=sys.stderr)
         return 1
+    finally:
+        if refresher is not None:
+            refresher.wait()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,6 +51,33 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
+# Called after a committed transaction that wrote rows, with the engine and the names of the tables
+# written (the phone pages are rewritten this way, ``reports.phone``). A failing callback is logged,
+# never raised: the write has been stored.
+_COMMIT_CALLBACKS: list[Callable[[Engine, set[str]], None]] = []
+
+
+def on_commit(callback: Callable[[Engine, set[str]], None]) -> None:
+    _COMMIT_CALLBACKS.append(callback)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _context) -> None:
+    tables = session.info.setdefault("written_tables", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(obj), "__tablename__", None)
+        if table:
+            tables.add(table)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None:
+            state.session.info.setdefault("written_tables", set()).add(table.name)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""
@@ -61,7 +89,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        written = session.info.pop("written_tables", set())
         session.close()
+    if written and _COMMIT_CALLBACKS:
+        for callback in list(_COMMIT_CALLBACKS):
+            try:
+                callback(engine, written)
+            except Exception:
+                logging.getLogger(__name__).exception("A commit callback failed")
 
 
 def _alembic_config(engine: Engine):

@@ -22,6 +22,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+# The phone pages that servers and commands write go to a folder of this run, never to data/telefon.
+os.environ.setdefault("OMRADESATSING_PHONE_DIR", tempfile.mkdtemp(prefix="omr-telefon-"))
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_OS_USER = "postgres"  # postgres refuses to run as root; only used when we are root
 
