@@ -37,6 +37,7 @@ from omradesatsing.vocabulary import (
     INVESTMENT_STATUSES,
     MEASURE_STATUSES,
     PARTICIPATION_KINDS,
+    PUBLICATION_KINDS,
     ROLES,
     UNITS,
     VALUE_SCOPES,
@@ -524,6 +525,53 @@ class ParticipationActivity(Base):
     description: Mapped[str | None] = mapped_column(Text)
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+
+
+class Publication(Base):
+    """A publication or research project of the programme (article, book, follow-up research, PhD),
+    with the years as published (``year_end`` None: a single year); ``note`` as the source says it
+    («kommer»). Linked to the areas it is about (``PublicationArea``); no link: programme-wide."""
+
+    __tablename__ = "publication"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PUBLICATION_KINDS), name="kind"),
+        CheckConstraint("year_end IS NULL OR year_end >= year_start", name="years"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    year_start: Mapped[int] = mapped_column(Integer)
+    year_end: Mapped[int | None] = mapped_column(Integer)
+    publisher: Mapped[str | None] = mapped_column(Text)  # journal or institution
+    note: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    areas: Mapped[list[PublicationArea]] = relationship(cascade="all, delete-orphan")
+
+
+class PublicationArea(Base):
+    __tablename__ = "publication_area"
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), primary_key=True)
+
+
+class AreaContact(Base):
+    """Where to meet the programme in an area: a role (no person's name) at the local office, with
+    address, e-mail, phone and opening hours where known. As for investments, the source says where
+    the role and office are named, and ``illustrative`` covers the details that are examples."""
+
+    __tablename__ = "area_contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(Text)
+    office: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(Base):

@@ -20,6 +20,7 @@ INVESTMENT_CATEGORIES = (
 FUNDING_SOURCES = ("municipality", "state_kdd", "husbanken", "other")
 GRANT_STATUSES = ("proposed", "granted")
 PARTICIPATION_KINDS = ("public_meeting", "barnetrakk", "survey", "neighbourhood_group", "workshop")
+PUBLICATION_KINDS = ("article", "book", "research", "phd")
 ROLES = ("viewer", "editor", "admin")
 UNITS = ("percent", "nok", "years", "per_1000", "persons", "count")
 

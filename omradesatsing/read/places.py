@@ -7,11 +7,20 @@ from typing import Any
 import pandas as pd
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from omradesatsing import geo
-from omradesatsing.models import Area, AreaZone, BoundaryVersion, Source, Zone
+from omradesatsing.models import (
+    Area,
+    AreaContact,
+    AreaZone,
+    BoundaryVersion,
+    Publication,
+    PublicationArea,
+    Source,
+    Zone,
+)
 from omradesatsing.read.store import Store, frame
 
 
@@ -159,3 +168,37 @@ def editions(store: Store, level: str) -> list[str]:
     figure for a zone belongs to its zone's edition (levekårssoner 2016 and 2023 differ)."""
     return [name for _key, name, _from in edition_choices(store, level)]
 
+
+
+PUBLICATION_COLUMNS = ["id", "title", "kind", "year_start", "year_end", "publisher", "note", "illustrative",
+                       "source_title"]
+
+
+def publications(store: Store, slug: str | None = None) -> pd.DataFrame:
+    """The programme's publications and research projects, newest first (by the first year, then the last),
+    with their source. ``slug``: those about that area and the programme-wide ones (linked to no area)."""
+    stmt = (select(Publication.id, Publication.title, Publication.kind, Publication.year_start, Publication.year_end,
+                   Publication.publisher, Publication.note, Publication.illustrative,
+                   Source.title.label("source_title"))
+            .join(Source, Source.id == Publication.source_id)
+            .order_by(Publication.year_start.desc(),
+                      func.coalesce(Publication.year_end, Publication.year_start).desc(), Publication.title))
+    if slug is not None:
+        linked = select(PublicationArea.publication_id)
+        mine = linked.join(Area, Area.id == PublicationArea.area_id).where(Area.slug == slug)
+        stmt = stmt.where(Publication.id.in_(mine) | Publication.id.not_in(linked))
+    df = frame(store, stmt).reindex(columns=PUBLICATION_COLUMNS)
+    df["year_end"] = df["year_end"].astype("Int64")  # a single year: <NA>, not 2024.0
+    return df
+
+
+def contacts(store: Store, slug: str) -> pd.DataFrame:
+    """Where to meet the programme in an area (role, local office, address, e-mail, phone, opening hours),
+    with the source and whether the details are examples; empty for an area without a local office."""
+    stmt = (select(AreaContact.role, AreaContact.office, AreaContact.address, AreaContact.email, AreaContact.phone,
+                   AreaContact.opening_hours, AreaContact.illustrative, Source.title.label("source_title"))
+            .join(Area, Area.id == AreaContact.area_id)
+            .join(Source, Source.id == AreaContact.source_id)
+            .where(Area.slug == slug)
+            .order_by(AreaContact.id))
+    return frame(store, stmt)

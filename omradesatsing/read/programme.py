@@ -234,6 +234,31 @@ def milestones(store: Store) -> pd.DataFrame:
     return frame(store, stmt)
 
 
+def next_milestones(store: Store, slug: str, today: dt.date | None = None, n: int = 3) -> pd.DataFrame:
+    """What happens next in an area: the ``n`` milestones not done yet of the measures working in ``slug``,
+    soonest due first (ties by id), with the measure's name and subprogramme. A milestone due before ``today``
+    (the real date by default) and still not done comes first and is ``overdue``: it is what is left, not
+    hidden. ``illustrative``: the milestone, the measure or the measure's dates are examples."""
+    day = today or dt.date.today()
+    stmt = (
+        select(Milestone.id, Milestone.name, Milestone.due_date, Measure.id.label("measure_id"),
+               Measure.name.label("measure_name"), Subprogramme.number.label("subprogramme_number"),
+               Milestone.illustrative, Measure.status_illustrative, Measure.illustrative.label("measure_illustrative"))
+        .join(Measure, Measure.id == Milestone.measure_id)
+        .join(Subprogramme, Subprogramme.id == Measure.subprogramme_id)
+        .join(MeasureArea, MeasureArea.measure_id == Measure.id)
+        .join(Area, Area.id == MeasureArea.area_id)
+        .where(Area.slug == slug, Milestone.done_date.is_(None))
+        .order_by(Milestone.due_date, Milestone.id)
+        .limit(n)
+    )
+    df = frame(store, stmt)
+    df["illustrative"] = (df["illustrative"].astype(bool) | df["status_illustrative"].astype(bool)
+                          | df["measure_illustrative"].astype(bool))
+    df["overdue"] = df["due_date"].map(lambda d: d < day).astype(bool)
+    return df.drop(columns=["status_illustrative", "measure_illustrative"])
+
+
 def participation(store: Store, area_slug: str | None = None) -> pd.DataFrame:
     stmt = (
         select(ParticipationActivity.id, ParticipationActivity.kind, ParticipationActivity.title,

@@ -3,12 +3,12 @@
 
 Real: bydel, delområde and kommune polygons, grunnkrets codes, levekårssone names, the areas
 and their periods, published indicator values, state grants, named measures and projects,
-Delprogram 2 from the programme's own presentation.
+Delprogram 2 and the publications and research projects from the programme's own presentation.
 
 Illustrative (``illustrative=True`` and the source ``eksempeldata``): time series, city
 averages where none is published, targets, statuses, milestones, investment amounts and
-locations, participation activities. Generated deterministically (same store every time),
-plausibly around the real figures.
+locations, participation activities, the local offices' addresses and opening hours. Generated
+deterministically (same store every time), plausibly around the real figures.
 """
 
 from __future__ import annotations
@@ -48,4 +48,6 @@ def seed(session: Session) -> bool:
     examples.investments(ctx, areas)
     real.grants(ctx, areas)
     examples.grants_and_participation(ctx, areas)
+    real.publications(ctx, areas)
+    examples.contacts(ctx, areas)
     return True

@@ -1,7 +1,7 @@
 """The example data (``illustrative=True``, source ``eksempeldata``), generated deterministically (fixed random
 seeds) and plausibly around the real figures of ``real``: indicator series, targets, statuses, status
 histories, milestones, tertial reports, investment amounts and places, grants for the years without a
-published figure, participation activities. Imported real data replaces it."""
+published figure, participation activities, the local offices' details. Imported real data replaces it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from shapely.geometry import shape
 
 from omradesatsing.models import (
     Area,
+    AreaContact,
     Grant,
     Indicator,
     IndicatorTarget,
@@ -364,3 +365,22 @@ def grants_and_participation(ctx: Ctx, areas: dict[str, Area]) -> None:
                                             date=date, participants=rng.randint(12, 180), illustrative=True,
                                             source_id=ill.id))
     s.flush()
+
+
+def contacts(ctx: Ctx, areas: dict[str, Area]) -> None:
+    """One contact per area with a local office (every area that has not ended: the programme has one area
+    team per area, each with a local office and a coordinator; source: the programme's presentation). The
+    role and the office are named as the programme names them, no person's name; the address, e-mail and
+    opening hours are invented (``illustrative``): a street called «Eksempelveien» and an address under the
+    reserved top-level domain ``.example``, so nobody writes to a real box. No phone number: Norway has no
+    range kept for fiction, and an invented one could ring somebody."""
+    src = ctx.sources["bk-presentasjon-omradesatsing"]
+    for i, (slug, area) in enumerate(areas.items(), start=1):
+        if area.state == "ended":
+            continue
+        place = area.name.split(" (")[0]  # «Solheim (nord og sør)» → «Solheim»
+        ctx.session.add(AreaContact(
+            area_id=area.id, role="Områdekoordinator", office=f"Nærmiljøkontoret i {place}",
+            address=f"Eksempelveien {i}, Bergen", email=f"{slug}@omradesatsing.example", phone=None,
+            opening_hours="Tirsdag og torsdag 10–15", source_id=src.id, illustrative=True))
+    ctx.session.flush()

@@ -22,6 +22,8 @@ from omradesatsing.models import (
     Grant,
     Indicator,
     IndicatorValue,
+    Publication,
+    PublicationArea,
     Zone,
 )
 from omradesatsing.names import slugify
@@ -650,3 +652,27 @@ def grants(ctx: Ctx, areas: dict[str, Area]) -> None:
 def project_sources() -> dict[str, str]:
     """The web page that names each project of data/bergen-omradesatsing-prosjekter.csv."""
     return {r["project"]: r["source_url"] for r in _read_csv("bergen-omradesatsing-prosjekter.csv") if r["source_url"]}
+
+
+# The programme's publications and research projects as its own presentation lists them («Publiseringer og
+# forskningsprosjekter», source ``bk-presentasjon-omradesatsing``), with the years as published; nothing added.
+# title, kind, first year, last year, journal or institution, note, the areas it is about (none: programme-wide)
+PUBLICATIONS = [
+    ("Bergen bygger sosial kapital", "article", 2017, None, None, None, []),
+    ("Negotiating obstacles in the making of a parkour site at Leitet", "article", 2018, None,
+     "Community Development Journal", None, ["loddefjord"]),  # Leitet is in Loddefjord
+    ("Offentlig sektor ph.d.", "phd", 2021, 2024, None, None, []),
+    ("Kollektiv mobilisering – samfunnsarbeid i teori og praksis", "book", 2022, None, None, None, []),
+    ("Følgeforskning Loddefjord og Olsvik", "research", 2022, 2026, "NORCE og NOVA", "kommer",
+     ["loddefjord", "olsvik"]),
+]
+
+
+def publications(ctx: Ctx, areas: dict[str, Area]) -> None:
+    src = ctx.sources["bk-presentasjon-omradesatsing"]
+    for title, kind, start, end, publisher, note, slugs in PUBLICATIONS:
+        pub = Publication(title=title, kind=kind, year_start=start, year_end=end, publisher=publisher, note=note,
+                          source_id=src.id, illustrative=False)
+        pub.areas.extend(PublicationArea(area_id=areas[slug].id) for slug in slugs)
+        ctx.session.add(pub)
+    ctx.session.flush()
