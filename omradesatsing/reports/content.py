@@ -206,17 +206,43 @@ def _measures(store: Store, slugs: tuple[str, ...] | None, language: str) -> dic
     counts = [(tr(language, f"status.{s}"), int(summary["by_status"][s])) for s in STATUS_CARD_ORDER
               if summary["by_status"].get(s)]
     return {"counts": counts, "stale": int(summary["stale"]), "listed": listed,
-            "illustrative": bool(summary["illustrative"]), "ids": set(mine["id"])}
+            "illustrative": bool(summary["illustrative"])}
 
 
-def _milestones(store: Store, measure_ids: set, today: dt.date, language: str) -> list[dict[str, Any]]:
-    rows = read.programme.milestones(store)
-    rows = rows[rows["measure_id"].isin(measure_ids) & rows["done_date"].isna()]
+def _milestones(store: Store, slugs: list[str], today: dt.date, language: str) -> list[dict[str, Any]]:
+    """What happens next (``read.programme.next_milestones``, as Område shows it); for several areas the
+    soonest of theirs together."""
+    parts = [read.programme.next_milestones(store, slug, today, MILESTONES_LISTED) for slug in slugs]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return []
+    rows = pd.concat(parts).drop_duplicates("id").sort_values(["due_date", "id"]).head(MILESTONES_LISTED)
+    return [{"name": r.name, "measure": r.measure_name, "due": fmt.date(r.due_date, language),
+             "overdue": bool(r.overdue), "illustrative": bool(r.illustrative)} for r in rows.itertuples()]
+
+
+def _years(start, end) -> str:
+    if _missing(end) or int(end) == int(start):
+        return str(int(start))
+    return f"{int(start)}–{int(end)}"
+
+
+def _publications(store: Store, slug: str, language: str) -> list[dict[str, Any]]:
     out = []
-    for r in rows.sort_values("due_date").head(MILESTONES_LISTED).itertuples():
-        due = r.due_date if isinstance(r.due_date, dt.date) else pd.Timestamp(r.due_date).date()
-        out.append({"name": r.name, "measure": r.measure_name, "due": fmt.date(due, language),
-                    "overdue": due < today, "illustrative": bool(r.illustrative)})
+    for r in read.places.publications(store, slug).itertuples():
+        years = _years(r.year_start, r.year_end)
+        details = ", ".join(str(x) for x in (r.publisher, years, r.note) if not _missing(x) and str(x))
+        out.append({"text": f"{tr(language, f'reports.kind_{r.kind}')}: «{r.title}» ({details})",
+                    "illustrative": bool(r.illustrative)})
+    return out
+
+
+def _contacts(store: Store, slug: str, language: str) -> list[dict[str, Any]]:
+    out = []
+    for r in read.places.contacts(store, slug).itertuples():
+        parts = [r.role, r.office, r.address, r.email, r.phone, r.opening_hours]
+        out.append({"text": ", ".join(str(x) for x in parts if not _missing(x) and str(x)),
+                    "role": r.role, "office": r.office, "illustrative": bool(r.illustrative)})
     return out
 
 
@@ -256,8 +282,9 @@ def area_pack(store: Store, slug: str, language: str = "nb", today: dt.date | No
         money_illustrative=money["illustrative"], money_source=tr(language, "presentation.money_source"),
         largest=money["largest"], status_counts=measures["counts"], stale=measures["stale"],
         measures=measures["listed"], measures_illustrative=measures["illustrative"],
-        milestones=_milestones(store, measures["ids"], today, language),
-        participation=_participation(store, slug, language), publications=[], contacts=[],
+        milestones=_milestones(store, [slug], today, language),
+        participation=_participation(store, slug, language), publications=_publications(store, slug, language),
+        contacts=_contacts(store, slug, language),
         sources=sources, **_qr(slug, language),
     )
 
@@ -319,7 +346,7 @@ def programme_pack(store: Store, language: str = "nb", today: dt.date | None = N
         money_illustrative=money["illustrative"], money_source=tr(language, "presentation.money_source"),
         largest=money["largest"], status_counts=measures["counts"], stale=measures["stale"],
         measures=[], measures_illustrative=measures["illustrative"],
-        milestones=_milestones(store, measures["ids"], today, language),
+        milestones=_milestones(store, list(in_work), today, language),
         participation=[], publications=[], contacts=[], areas=areas,
         grants=fmt.million_kroner(grants["known_nok"], 1, language),
         grants_source=tr(language, "reports.grants_source", first=grants["first"], last=grants["last"]),

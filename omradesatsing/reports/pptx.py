@@ -238,8 +238,15 @@ def render(store: Store, slug: str | None, language: str = "nb", today: dt.date 
     deck.source(s, measures_source)
 
     # 5. Questions: the QR to the phone page and where to turn.
-    a = read.places.area(store, slug) if slug else None
-    contact = a["coordinator"] if a and a.get("coordinator") else t("reports.contact_programme")
+    lines, example = [], False
+    for where in shown:
+        for c in read.places.contacts(store, where).itertuples():
+            details = [c.role, c.office] + ([c.address, c.email, c.phone, c.opening_hours] if slug else [])
+            lines.append(", ".join(str(x) for x in details if isinstance(x, str) and x))
+            example = example or bool(c.illustrative)
+    contact = "\n".join(lines) if lines else t("reports.contact_programme")
+    if example:
+        contact += f"\n({illustrative})"
     s = deck.slide(t("reports.questions"), t("reports.questions_notes"), corner_qr=False)
     deck.text(s, contact, Inches(0.6), Inches(1.6), Inches(7.5), Inches(2.0), LEAD_PT)
     if deck.qr:
