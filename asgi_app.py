@@ -256,7 +256,7 @@ class PhonePages:
     """Serve the static phone pages (``omradesatsing.reports.phone``) at ``/telefon/<area>-<lang>.html``:
     a plain file read from the folder, gzip-compressed once per version of the file, no session, no
     script run. A hundred phones opening the QR at a folkemøte cost a file read each, not a Streamlit
-    session. In a shared set-up nginx can serve the same folder (docs/DRIFT.md)."""
+    session. In a shared set-up nginx can serve the same folder (README, «Meeting packs»)."""
 
     NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}-(?:nb|nn|en)\.html$")
 

@@ -35,8 +35,14 @@ SHOWN_TABLES = frozenset({
 })
 
 
+PHONE_DIR_VARIABLE = "OMRADESATSING_PHONE_DIR"
+
+
 def folder(environ=None) -> Path:
-    return Path((os.environ if environ is None else environ).get("OMRADESATSING_PHONE_DIR") or DEFAULT_DIR)
+    """The phone pages' folder: the environment, else ``.streamlit/secrets.toml``, else ``data/telefon``."""
+    if environ is None:
+        environ = os.environ if os.environ.get(PHONE_DIR_VARIABLE) else config._secrets(config.SECRETS_PATH)
+    return Path(str(environ.get(PHONE_DIR_VARIABLE) or DEFAULT_DIR))
 
 
 def _write(path: Path, text: str) -> None:

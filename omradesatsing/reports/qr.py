@@ -14,6 +14,7 @@ import urllib.parse
 
 import segno
 
+from omradesatsing import config
 from omradesatsing.catalogue import tr
 
 PUBLIC_URL_VARIABLE = "OMRADESATSING_PUBLIC_URL"
@@ -22,8 +23,11 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]")
 
 
 def public_url(environ=None) -> str | None:
-    """The public base address (no trailing slash), or None when it is unset or points to this machine."""
-    raw = str((os.environ if environ is None else environ).get(PUBLIC_URL_VARIABLE, "")).strip().rstrip("/")
+    """The public base address (no trailing slash), or None when it is unset or points to this machine.
+    From the environment, else from ``.streamlit/secrets.toml`` (top level)."""
+    if environ is None:
+        environ = os.environ if os.environ.get(PUBLIC_URL_VARIABLE) else config._secrets(config.SECRETS_PATH)
+    raw = str(environ.get(PUBLIC_URL_VARIABLE, "") or "").strip().rstrip("/")
     if not raw:
         return None
     parts = urllib.parse.urlsplit(raw)
