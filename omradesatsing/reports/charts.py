@@ -31,7 +31,7 @@ def _render(spec_json: str, language: str) -> str:
     return vlc.vegalite_to_svg(json.loads(spec_json), **kwargs)
 
 
-def then_now(figure, area_name: str, language: str, *, width: int = 210) -> tuple[str, str] | None:
+def then_now(figure, area_name: str, language: str, *, width: int = 230) -> tuple[str, str] | None:
     """One indicator: the area at the programme start (hollow dot) and now (filled), Bergen now (grey),
     the target (black diamond) if any, values written beside. Returns (SVG, text alternative), or None
     when there is nothing to draw (a hidden value draws nothing: no position gives it away)."""
@@ -70,13 +70,13 @@ def then_now(figure, area_name: str, language: str, *, width: int = 210) -> tupl
     style = {start: ("circle", CITY_COLOUR, "#ffffff"), now: ("circle", AREA_COLOUR, AREA_COLOUR),
              target: ("diamond", TARGET_COLOUR, TARGET_COLOUR)}
     y = {"field": "row", "type": "nominal", "sort": [area_name, city], "title": None,
-         "axis": {"ticks": False, "domain": False, "labelFontSize": 10, "labelColor": TEXT_COLOUR,
+         "axis": {"ticks": False, "domain": False, "labelFontSize": 12, "labelColor": TEXT_COLOUR,
                   "labelLimit": 120}}
     x = {"field": "value", "type": "quantitative", "title": None, "axis": None,
          "scale": {"domain": [x_lo, x_hi], "nice": False, "zero": False}}
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": width, "height": {"step": 22}, "background": "white",
+        "width": width, "height": {"step": 24}, "background": "white",
         "config": {"font": FONT, "view": {"stroke": None},
                    "legend": {"labelFontSize": 9, "labelColor": TEXT_COLOUR, "orient": "bottom", "title": None,
                               "symbolSize": 60}},
@@ -95,7 +95,7 @@ def then_now(figure, area_name: str, language: str, *, width: int = 210) -> tupl
                           "fill": {"field": "kind", "type": "nominal", "legend": None,
                                    "scale": {"domain": kinds, "range": [style[k][2] for k in kinds]}}}},
             {"transform": [{"filter": "datum.text != ''"}],
-             "mark": {"type": "text", "align": "left", "dx": 9, "fontSize": 10, "fontWeight": "bold",
+             "mark": {"type": "text", "align": "left", "dx": 9, "fontSize": 12, "fontWeight": "bold",
                       "color": TEXT_COLOUR},
              "encoding": {"y": y, "x": {**x, "field": "end"}, "text": {"field": "text"}}},
         ],

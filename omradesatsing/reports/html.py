@@ -38,7 +38,7 @@ def live_href(p: Pack) -> str:
     return "../omrade?" + urllib.parse.urlencode({"omrade": p.slug, "lang": p.language})
 
 
-def render(p: Pack, *, phone: bool = False) -> str:
+def render(p: Pack, *, phone: bool = False, compact: bool = False) -> str:
     """The one-pager as a complete HTML document; ``phone``: the static phone page (a link to the live
     page, no QR code: it is what the QR opens)."""
     language = p.language
@@ -54,7 +54,7 @@ def render(p: Pack, *, phone: bool = False) -> str:
     shown = p if not phone else _for_phone(p)
     return template.render(p=shown, t=lambda key, **values: tr(language, key, **values), charts=chart_uris,
                            money_chart=money_chart, qr_src=svg_uri(p.qr_svg) if p.qr_svg else "",
-                           phone=phone)
+                           phone=phone, compact=compact)
 
 
 def _for_phone(p: Pack) -> Pack:

@@ -14,13 +14,22 @@ from omradesatsing.reports import content, html
 PDF_VARIANT = "pdf/ua-1"
 
 
-def from_html(document: str) -> bytes:
+AREA_PAGES, PROGRAMME_PAGES = 1, 2
+
+
+def _document(document: str):
     # base_url None and only data: URIs in the HTML: nothing is fetched, from the network or from disk.
-    return HTML(string=document, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=document, base_url=None).render(pdf_variant=PDF_VARIANT)
 
 
 def render(store: Store, slug: str | None, language: str = "nb") -> bytes:
-    return from_html(html.render(content.pack(store, slug, language)))
+    """One A4 page for an area, two at most for the whole programme: when the page would run over (long
+    lists, English words), it is laid out once more a little tighter."""
+    pack = content.pack(store, slug, language)
+    document = _document(html.render(pack))
+    if len(document.pages) > (AREA_PAGES if slug else PROGRAMME_PAGES):
+        document = _document(html.render(pack, compact=True))
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 # WeasyPrint logs every CSS property it does not support and every font it substitutes; they are for

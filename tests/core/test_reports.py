@@ -225,3 +225,11 @@ def test_the_qr_address_is_left_out_without_a_public_address_or_for_this_machine
     assert qr.phone_url("olsvik", "nb", {qr.PUBLIC_URL_VARIABLE: "http://localhost:8501"}) is None
     assert qr.phone_url("olsvik", "nb", {qr.PUBLIC_URL_VARIABLE: "ftp://x.no"}) is None
     assert qr.phone_url(None, "nn", {qr.PUBLIC_URL_VARIABLE: "https://x.no/app/"}) == "https://x.no/app/telefon/alle-nn.html"
+
+
+def test_every_areas_one_pager_fits_on_one_a4_page_in_every_language(seeded_store, public):
+    store = Store.of(db.make_engine(seeded_store))
+    for slug in read.places.areas(store)["slug"]:
+        for language in ("nb", "nn", "en"):
+            r = pypdf.PdfReader(io.BytesIO(reports.area_pdf(store, slug, language)))
+            assert len(r.pages) == 1, (slug, language)
