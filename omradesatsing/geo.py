@@ -191,3 +191,35 @@ def place_labels(labels: list[dict], zoom: float, font_px: float = 17) -> list[d
         placed.append(box(*best))
         out.append({**label, "offset": [round(best[0]), round(best[1])]})
     return out
+
+
+def svg_paths(collection: dict, box: tuple[float, float, float, float], width: float) -> tuple[list[str], float]:
+    """Each feature of ``collection`` as an SVG path (``d``), projected into a ``width`` px wide frame of
+    ``box`` (lon/lat; east–west scaled by the cosine of the middle latitude, true enough for a part of a
+    city), and the frame's height. Coordinates are rounded to 0.1 px; a ring is closed with ``Z``."""
+    x0, y0, x1, y1 = box
+    kx = math.cos(math.radians((y0 + y1) / 2))
+    scale = width / max((x1 - x0) * kx, 1e-9)
+    height = round((y1 - y0) * scale, 1)
+
+    def ring(coords) -> str:
+        pts = [f"{round((lon - x0) * kx * scale, 1):g} {round((y1 - lat) * scale, 1):g}" for lon, lat, *_ in coords]
+        return "M" + "L".join(pts) + "Z"
+
+    paths = []
+    for f in collection["features"]:
+        g = f.get("geometry")
+        if not g:
+            paths.append("")
+            continue
+        polygons = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        paths.append("".join(ring(r) for poly in polygons for r in poly))
+    return paths, height
+
+
+def svg_point(lon: float, lat: float, box: tuple[float, float, float, float], width: float) -> tuple[float, float]:
+    """A point in the frame of ``svg_paths``."""
+    x0, y0, x1, y1 = box
+    kx = math.cos(math.radians((y0 + y1) / 2))
+    scale = width / max((x1 - x0) * kx, 1e-9)
+    return round((lon - x0) * kx * scale, 1), round((y1 - lat) * scale, 1)

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from omradesatsing import privacy, profiles
+from omradesatsing import privacy, profiles, programme
 from omradesatsing.models import (
     Area,
     BoundaryVersion,
@@ -304,6 +304,25 @@ def area_gaps(store: Store, slug: str, lang: str = "nb") -> pd.DataFrame:
     gaps = profiles.gap_table(values, meta, _start_years(store), by="indicator")
     gaps.insert(3, "name", gaps["indicator"].map(meta.set_index("key")[f"name_{lang}"]))
     return gaps
+
+
+CERTAIN_JUDGEMENTS = ("worse", "better", "higher", "lower")
+
+
+def key_figures(store: Store, slug: str, lang: str = "nb", n: int = 5) -> pd.DataFrame:
+    """An area's key figures against Bergen (Område): the rows of ``area_gaps`` (so the same values,
+    suppression and judgement as the profile on Indikatorer) for the programme's headline indicators,
+    in their order, then up to ``n`` in all of the others whose difference to Bergen is certain (in
+    the profile's order), so what stands out is not left off."""
+    gaps = area_gaps(store, slug, lang)
+    if gaps.empty:
+        return gaps
+    headline = [k for k in programme.HEADLINE_INDICATORS if k in set(gaps["indicator"])]
+    first = gaps.set_index("indicator").loc[headline].reset_index()
+    rest = gaps[~gaps["indicator"].isin(headline) & gaps["judgement"].isin(CERTAIN_JUDGEMENTS)
+                & ~gaps["suppressed"].astype(bool)]
+    out = pd.concat([first, rest.head(max(0, n - len(first)))], ignore_index=True)
+    return out[gaps.columns]
 
 
 def zone_ranges(store: Store, level: str, year: int) -> pd.DataFrame:

@@ -31,6 +31,12 @@ def investments(store: Store, area_slug: str | None = None) -> pd.DataFrame:
     return frame(store, stmt)
 
 
+def largest_investments(store: Store, area_slug: str, n: int = 3) -> pd.DataFrame:
+    """An area's ``n`` projects with the largest budget (ties by name), as ``investments`` reads them."""
+    df = investments(store, area_slug)
+    return df.sort_values(["budget_nok", "name"], ascending=[False, True], kind="stable").head(n).reset_index(drop=True)
+
+
 MONEY_DIMENSIONS = {
     "area": (Area.slug, Area.name),
     "category": (Investment.category,),

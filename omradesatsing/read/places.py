@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -202,3 +203,37 @@ def contacts(store: Store, slug: str) -> pd.DataFrame:
             .where(Area.slug == slug)
             .order_by(AreaContact.id))
     return frame(store, stmt)
+
+
+MAP_WIDTH = 320  # px of the SVG frame (it scales to its container)
+MAP_ASPECT = 0.75  # height / width at most
+
+
+def area_map(store: Store, slug: str, width: int = MAP_WIDTH) -> dict[str, Any] | None:
+    """A small static map of one area for Område, as SVG paths: the area drawn as ``area_features`` draws it
+    (its own levekårssoner once their boundaries are imported, else the delområde standing in for it, with
+    the note saying so) over the delområder around it, framed on the area with a margin. None when the area
+    has nothing to draw. Returns ``width``, ``height``, ``area`` (paths), ``context`` (paths), ``label``
+    (x, y), ``zone_names`` and ``note``."""
+    mine = [f for f in area_features(store)["features"] if f["properties"]["slug"] == slug]
+    if not mine:
+        return None
+    own = {"type": "FeatureCollection", "features": mine}
+    x0, y0, x1, y1 = geo.bounds(own)
+    mx, my = max((x1 - x0) * 0.35, 0.004), max((y1 - y0) * 0.35, 0.002)
+    x0, y0, x1, y1 = float(x0 - mx), float(y0 - my), float(x1 + mx), float(y1 + my)
+    # A landscape frame (at most 3 high to 4 wide), so the map stays short on a phone: widen it east–west.
+    kx = math.cos(math.radians((y0 + y1) / 2))
+    need = (y1 - y0) / MAP_ASPECT / kx
+    if x1 - x0 < need:
+        grow = (need - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    box = (x0, y0, x1, y1)
+    around = zone_features(store, "delomraade")
+    area_paths, height = geo.svg_paths(own, box, width)
+    context_paths, _ = geo.svg_paths(around, box, width)
+    label = tuple(float(v) for v in geo.svg_point(*geo.label_point(mine[0]["geometry"]), box, width))
+    notes = [f["properties"]["note"] for f in mine if f["properties"].get("note")]
+    return {"width": width, "height": float(height), "area": [p for p in area_paths if p],
+            "context": [p for p in context_paths if p], "label": label,
+            "zone_names": [f["properties"]["zone_name"] for f in mine], "note": notes[0] if notes else None}

@@ -115,3 +115,22 @@ def shown_table(at: AppTest, i: int = 0):
     df.columns = [text(c) for c in df.columns]
     df.index = [text(x) for x in df.index]
     return df
+
+
+def _unescaped(value) -> str:
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(value)).replace("\u2060", "")
+
+
+def key_figures(at: AppTest) -> dict[str, dict[str, str]]:
+    """Område's key figures as a reader sees them: the indicator's name → its value, the judgement in
+    words and Bergen's value (``**name**  \\n value · words · Bergen: city``)."""
+    import re
+
+    out = {}
+    for el in at.markdown:
+        m = re.fullmatch(r"\*\*(.+?)\*\*  \n(.+?) · (.+?) · Bergen: (.+)", str(el.value), re.S)
+        if m:
+            out[_unescaped(m[1])] = {"value": m[2], "words": m[3], "city": m[4]}
+    return out

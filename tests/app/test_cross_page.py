@@ -12,7 +12,7 @@ import pytest
 from components.ui import STATUS_SYMBOL, plain
 from omradesatsing import db, formatting as fmt, programme as programme_rules, read
 from omradesatsing.read import Store
-from tests.app.conftest import assert_clean, open_page, text_of, ui
+from tests.app.conftest import assert_clean, key_figures, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
 
@@ -176,7 +176,7 @@ def test_the_same_label_is_the_same_number_on_oversikt_investeringer_and_omrade(
         row = next(cells for name, cells in grid.items() if name.startswith(a.name))
         area_page = open_page("omrade", session={"omrade": a.slug})
         assert_clean(area_page)
-        metrics = {m.label: m.value for m in area_page.metric}
+        metrics = {label: f["value"] for label, f in key_figures(area_page).items()}
         for i, key in enumerate(keys):
             label = meta.loc[key, "name_nb"]
             shown_overview, shown_investments, shown_area = (

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from omradesatsing.permissions import Actor
-from tests.app.conftest import PAGES, assert_clean, open_page, shown_table, text_of, ui
+from tests.app.conftest import PAGES, assert_clean, key_figures, open_page, shown_table, text_of, ui
 
 pytestmark = pytest.mark.app
 
@@ -83,11 +83,14 @@ def test_omrade_shows_the_chosen_area():
     assert at.query_params["omrade"] == "olsvik"  # the URL names the area by its code
     body = text_of(at)
     assert ui("area.key_figures") in body
-    # Key figures in Norwegian formats ("26,6 %", "433 142 kr"), each with Bergen beside it.
-    assert len(at.metric) >= 6
-    for m in at.metric:
-        assert re.fullmatch(r"\d{1,3}(\u00a0\d{3})*(,\d+)?\u00a0(%|kr)|" + ui("common.suppressed"), m.value), m.value
-    assert body.count("Bergen: ") >= len(at.metric)
+    # Key figures in Norwegian formats ("26,6 %", "433 142 kr"), each with a judgement in words and Bergen beside it;
+    # no metric cards without words.
+    figures = key_figures(at)
+    assert 3 <= len(figures) <= 5 and not at.metric
+    number = r"\d{1,3}(\u00a0\d{3})*(,\d+)?\u00a0(%|kr)"
+    for f in figures.values():
+        assert re.fullmatch(number + "|" + ui("common.suppressed"), f["value"]), f
+        assert re.fullmatch(number + "|–", f["city"]), f
     at.selectbox(key="omrade").set_value("solheim").run()
     assert_clean(at)
     assert at.title[0].value.startswith("Solheim")
