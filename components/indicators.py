@@ -219,9 +219,7 @@ def trend_caption(indicator_name: str, gaps: pd.DataFrame, city_value, year: int
 
 
 def comparison_words(row) -> str:
-    if row.suppressed:
-        return t("judgement.suppressed")
-    return t(f"judgement.{row.judgement}")
+    return t(profiles.judgement_key(row))
 
 
 def trend_words(row) -> str:

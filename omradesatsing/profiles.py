@@ -161,3 +161,14 @@ def with_zone_ranges(gaps: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
     for col in pos.columns:
         out[f"spine_{col}"] = pos[col]
     return out
+
+
+def judgement_key(row) -> str:
+    """The catalogue key of a gap row's judgement against Bergen in words («Dårligere enn Bergen»,
+    «Ikke sikker forskjell», «Prikket»): the words of the profile on Indikatorer, Område and the packs.
+    ``row``: a mapping or a row object with ``suppressed`` and ``judgement``."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    if bool(get("suppressed")):
+        return "judgement.suppressed"
+    return f"judgement.{get('judgement') or 'unknown'}"
+

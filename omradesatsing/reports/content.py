@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from omradesatsing import formatting as fmt, read
+from omradesatsing import formatting as fmt, profiles, read
 from omradesatsing.catalogue import in_language, tr
 from omradesatsing.programme import HEADLINE_INDICATORS
 from omradesatsing.read import Store
@@ -112,17 +112,8 @@ class Pack:
 
 
 def words_for(row, language: str) -> str:
-    """An area's value against Bergen's in words, as the Indikatorer profile judges it."""
-    if bool(row.get("suppressed")):
-        return tr(language, "judgement.suppressed")
-    comparison, judgement = row.get("comparison"), row.get("judgement")
-    if comparison in ("higher", "lower"):
-        verdict = tr(language, f"reports.judged_{judgement}") if judgement in ("better", "worse") else ""
-        text = tr(language, "reports.certain_difference", comparison=tr(language, f"judgement.{comparison}"))
-        return f"{text} – {verdict}" if verdict else text
-    if comparison == "similar":
-        return tr(language, "reports.no_certain_difference")
-    return tr(language, "judgement.unknown")
+    """An area's value against Bergen's in words, as the Indikatorer profile and Område say it."""
+    return tr(language, profiles.judgement_key(row))
 
 
 def trend_for(row, language: str) -> str:
@@ -145,15 +136,11 @@ def _float(x) -> float | None:
 
 
 def _figures(store: Store, slug: str, language: str) -> list[Figure]:
-    gaps = read.indicators.area_gaps(store, slug, language)
-    if gaps.empty:
-        return []
+    # Område's key figures (the same rows and order); the page holds the first three, the headline indicators.
+    gaps = read.indicators.key_figures(store, slug, language, n=len(HEADLINE_INDICATORS))
     out = []
-    for key in HEADLINE_INDICATORS:
-        rows = gaps[gaps["indicator"] == key]
-        if rows.empty:
-            continue
-        r = rows.iloc[0].to_dict()
+    for r in gaps.to_dict("records"):
+        key = r["indicator"]
         unit, decimals = r["unit"], int(r["decimals"])
         suppressed = bool(r["suppressed"])
         value = (tr(language, "common.suppressed") if suppressed
@@ -310,8 +297,8 @@ def programme_pack(store: Store, language: str = "nb", today: dt.date | None = N
                 cells[key] = "–"
                 continue
             judgement = r.get(f"{key}.judgement")
-            verdict = tr(language, f"reports.judged_{judgement}") if judgement in ("better", "worse") else (
-                tr(language, "reports.judged_similar") if judgement == "similar" else "")
+            # Oversikt's words for the same grid
+            verdict = tr(language, f"overview.grid_{judgement}") if judgement in ("better", "worse", "similar") else ""
             cells[key] = f"{value} · {verdict}" if verdict else value
             if r.get(f"{key}.source_title"):
                 sources.add(str(r[f"{key}.source_title"]))

@@ -75,7 +75,7 @@ def test_an_areas_pdf_is_one_tagged_a4_page_with_its_figures_sources_marks_and_l
     summary = read.money.investment_summary(store, area_slugs=("olsvik",))
     assert fmt.million_kroner(summary["budget_nok"], 1, "nb").replace("\u00a0", " ") in text
     assert "Kilde: Eksempeldata – generert, ikke fakta" in text and "Eksempeldata" in text
-    assert "Høyere enn Bergen, sikker forskjell" in text  # the comparison in words
+    assert "Dårligere enn Bergen" in text  # the comparison in the profile's words, as on Område
     root = r.trailer["/Root"]
     assert root["/Lang"] == "nb"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
