@@ -172,6 +172,7 @@ html { font-size: 24px !important; }
   transition: opacity 0.15s; width: 100% !important; }
 .st-key-presentation_controls:hover, .st-key-presentation_controls:focus-within { opacity: 1; }
 .st-key-presentation_controls p { margin: 0; }
+.st-key-presentasjon_packs { width: auto !important; flex: 0 0 auto !important; flex-wrap: nowrap !important; }
 .st-key-presentation_controls button p, .st-key-presentation_controls a p,
 .st-key-presentation_controls [data-baseweb="select"] * { font-size: 1rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {
