@@ -185,11 +185,21 @@ html { font-size: 24px !important; }
   white-space: normal !important; overflow: visible !important; height: auto !important; }
 [data-testid="stAlertContainer"] p { font-size: 1rem; }
 :focus-visible { outline: 4px solid #0b4f8a !important; outline-offset: 2px; }
+/* The venue's network drops: Streamlit's connection dialog becomes a note in the top-right corner for the
+   operator instead of a modal greying the slide, which stays readable (and its QR code scannable). */
+[data-testid="stDialog"] { background: transparent !important; pointer-events: none; align-items: flex-start !important;
+  justify-content: flex-end !important; padding: 0.3rem 0.8rem !important; }
+[data-testid="stDialog"] > div { pointer-events: auto; width: 24rem !important; max-width: 24rem !important; margin: 0 !important;
+  border: 2px solid #3d3d3d; box-shadow: none !important; }
+[data-testid="stDialog"] section[role="dialog"] { padding: 0.3rem 2rem 0.3rem 0.6rem !important; gap: 0.2rem !important; }
+[data-testid="stDialog"] h2 { font-size: 1rem !important; padding: 0 !important; }
+[data-testid="stDialog"] div { font-size: 1rem; color: #000; }
 @media (max-width: 700px) {  /* a phone: smaller type, the chart as drawn for the projector, scrolled sideways */
   html { font-size: 18px !important; }
   [data-testid="stMainBlockContainer"] { padding: 0.6rem 1rem 0.4rem 1rem !important; }
   [data-testid="stElementContainer"]:has(> [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
   [data-testid="stVegaLiteChart"] { min-width: 720px; }
+  .st-key-presentasjon_packs { flex-wrap: wrap !important; flex-shrink: 1 !important; }
 }
 </style>"""
 
