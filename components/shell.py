@@ -169,10 +169,11 @@ html { font-size: 24px !important; }
   border: 2px solid #3d3d3d; border-radius: 0.3rem; cursor: pointer; }
 .st-key-presentation_controls { position: fixed !important; top: 0; left: 0; right: 0; z-index: 999990;
   background: #fff; padding: 0.3rem 2rem; border-bottom: 2px solid #3d3d3d; opacity: 0;
-  transition: opacity 0.15s; width: 100% !important; }
+  transition: opacity 0.15s; width: 100% !important; height: auto !important; }
 .st-key-presentation_controls:hover, .st-key-presentation_controls:focus-within { opacity: 1; }
 .st-key-presentation_controls p { margin: 0; }
 .st-key-presentasjon_packs { width: auto !important; flex: 0 0 auto !important; flex-wrap: nowrap !important; }
+.st-key-presentation_controls [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 .st-key-presentation_controls button p, .st-key-presentation_controls a p,
 .st-key-presentation_controls [data-baseweb="select"] * { font-size: 1rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {

@@ -68,10 +68,11 @@ slug = None if area == ALL else area
 about = t("presentation.questions_all_place") if area == ALL else names[area]  # "about …": the QR's page
 pack_buttons(slug, key="presentasjon", where=bar)  # the meeting pack: the PowerPoint is the offline fallback
 phone = qr.phone_url(slug, lang())
+notes = [t("presentation.auto_running", seconds=auto)] if auto is not None else []
 if phone is None:  # for the operator only (the bar is not projected): never a code to this machine
-    bar.markdown(ui.plain(qr.missing_note(lang())))
-if auto is not None:
-    bar.markdown(t("presentation.auto_running", seconds=auto))
+    notes.append(ui.plain(qr.missing_note(lang())))
+if notes:
+    bar.markdown("  \n".join(notes))
 # "All areas" means the areas in work, and says which they are.
 place = t("presentation.areas_in_work", names=", ".join(names[s] for s in in_work)) if area == ALL else names[area]
 place_md = (t("presentation.areas_in_work", names=", ".join(ui.plain(names[s]) for s in in_work)) if area == ALL
