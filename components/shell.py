@@ -159,11 +159,21 @@ html { font-size: 24px !important; }
 .st-key-omr_lead p { font-size: 1.2rem; line-height: 1.3; }
 .st-key-omr_source p { font-size: 1rem; line-height: 1.25; color: #3d3d3d !important; }
 .st-key-omr_source strong { color: #000; }
+.st-key-omr_source { padding-right: 190px; }  /* the QR code's corner */
+.st-key-omr_qr { position: fixed !important; right: 0.8rem; bottom: 0.5rem; width: 170px !important; z-index: 10;
+  background: #fff; }
+.st-key-omr_qr img, .st-key-omr_qr_large img { display: block; width: 100%; height: auto; }
+.st-key-omr_auto { position: fixed !important; top: 0.3rem; right: 0.8rem; width: auto !important; z-index: 999980; }
+.st-key-omr_auto [data-omr-auto]:not([data-state="paused"]) { display: none; }
+.st-key-omr_auto p { margin: 0; padding: 0.1rem 0.5rem; font-size: 1rem; color: #3d3d3d; background: #fff;
+  border: 2px solid #3d3d3d; border-radius: 0.3rem; cursor: pointer; }
 .st-key-presentation_controls { position: fixed !important; top: 0; left: 0; right: 0; z-index: 999990;
   background: #fff; padding: 0.3rem 2rem; border-bottom: 2px solid #3d3d3d; opacity: 0;
-  transition: opacity 0.15s; width: 100% !important; }
+  transition: opacity 0.15s; width: 100% !important; height: auto !important; }
 .st-key-presentation_controls:hover, .st-key-presentation_controls:focus-within { opacity: 1; }
 .st-key-presentation_controls p { margin: 0; }
+.st-key-presentasjon_packs { width: auto !important; flex: 0 0 auto !important; flex-wrap: nowrap !important; }
+.st-key-presentation_controls [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 .st-key-presentation_controls button p, .st-key-presentation_controls a p,
 .st-key-presentation_controls [data-baseweb="select"] * { font-size: 1rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {
@@ -176,22 +186,44 @@ html { font-size: 24px !important; }
   white-space: normal !important; overflow: visible !important; height: auto !important; }
 [data-testid="stAlertContainer"] p { font-size: 1rem; }
 :focus-visible { outline: 4px solid #0b4f8a !important; outline-offset: 2px; }
+/* The venue's network drops: Streamlit's connection dialog becomes a note in the top-right corner for the
+   operator instead of a modal greying the slide, which stays readable (and its QR code scannable). */
+[data-testid="stDialog"] { background: transparent !important; pointer-events: none; align-items: flex-start !important;
+  justify-content: flex-end !important; padding: 0.3rem 0.8rem !important; }
+[data-testid="stDialog"] > div { pointer-events: auto; width: 24rem !important; max-width: 24rem !important; margin: 0 !important;
+  border: 2px solid #3d3d3d; box-shadow: none !important; }
+[data-testid="stDialog"] section[role="dialog"] { padding: 0.3rem 2rem 0.3rem 0.6rem !important; gap: 0.2rem !important; }
+[data-testid="stDialog"] h2 { font-size: 1rem !important; padding: 0 !important; }
+[data-testid="stDialog"] div { font-size: 1rem; color: #000; }
 @media (max-width: 700px) {  /* a phone: smaller type, the chart as drawn for the projector, scrolled sideways */
   html { font-size: 18px !important; }
   [data-testid="stMainBlockContainer"] { padding: 0.6rem 1rem 0.4rem 1rem !important; }
   [data-testid="stElementContainer"]:has(> [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
   [data-testid="stVegaLiteChart"] { min-width: 720px; }
+  .st-key-presentasjon_packs { flex-wrap: wrap !important; flex-shrink: 1 !important; }
 }
 </style>"""
 
 # Clickers send PageDown/PageUp, and a presenter may press the space bar: they step like → and ← (the
 # buttons' own shortcuts), by clicking the button, so the same callback runs. Only while the slides are
 # on the page; not while typing in a field or with the focus on a button (which the key presses itself).
+# Auto-advance (``?auto=N``): the page draws an element with ``data-omr-auto="N"``; while it is there,
+# the Next button is clicked N seconds after the slide was shown, until the last slide (Next disabled).
+# Any key pauses it (the element's ``data-state`` becomes "paused", which shows the operator's note);
+# A, or a click on the note, resumes. The state lives in this window: a rerun keeps it, a reload resets it.
 PRESENTATION_KEYS = r"""<script>
 (() => {
   if (window.__omrSlideKeys) return;
   window.__omrSlideKeys = true;
+  const auto = {paused: false, slide: null, since: Date.now()};
+  const typing = (t) => t && t.closest && t.closest('input, textarea, select, [role="combobox"], [contenteditable="true"]');
+  const resume = () => { auto.paused = false; auto.since = Date.now(); tick(); };
   document.addEventListener('keydown', (e) => {
+    if (document.querySelector('[data-omr-auto]')) {
+      if (auto.paused && (e.key === 'a' || e.key === 'A') && !typing(e.target)) { e.preventDefault(); resume(); return; }
+      auto.paused = true;
+      tick();
+    }
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     const which = {PageDown: 'next', PageUp: 'prev', ' ': 'next'}[e.key];
     if (!which || !document.querySelector('.st-key-presentation_controls')) return;
@@ -201,6 +233,24 @@ PRESENTATION_KEYS = r"""<script>
     e.preventDefault();
     if (button && !button.disabled) button.click();
   }, true);
+  document.addEventListener('click', (e) => {
+    if (auto.paused && e.target.closest && e.target.closest('[data-omr-auto]')) resume();
+  }, true);
+  const tick = () => {
+    const el = document.querySelector('[data-omr-auto]');
+    if (!el) return;
+    const slide = new URLSearchParams(location.search).get('lysbilde') || '1';
+    if (slide !== auto.slide) { auto.slide = slide; auto.since = Date.now(); }
+    const next = document.querySelector('.st-key-next button');
+    const state = auto.paused ? 'paused' : (!next || next.disabled ? 'ended' : 'running');
+    if (el.dataset.state !== state) el.dataset.state = state;
+    const seconds = Number(el.dataset.omrAuto);
+    if (state !== 'running' || !(seconds > 0) || Date.now() - auto.since < seconds * 1000) return;
+    if (document.querySelector('[data-testid="stApp"][data-test-script-state="running"]')) return;
+    auto.since = Date.now();
+    next.click();
+  };
+  setInterval(tick, 250);
 })();
 </script>"""
 

@@ -4,10 +4,16 @@ and the Eksempeldata mark where it applies. Every text at least 24 px. Keyboard:
 PageUp (clickers) and space, or the buttons, reached with Tab: the operator's bar is not projected
 (it shows under the mouse or with the keyboard focus in it, ``shell.presentation_style``).
 
-URL: ``?lysbilde=<1..n>&omrade=<slug>`` (no area = all areas in work).
+URL: ``?lysbilde=<1..n>&omrade=<slug>`` (no area = all areas in work); ``&auto=<5..600>`` advances by
+itself every so many seconds until the last slide, paused by any key (``shell.PRESENTATION_KEYS``).
+Every slide has a QR code in its corner to the phone page of the same area and language (when
+``OMRADESATSING_PUBLIC_URL`` is set; otherwise the operator's bar says so); the last one, «Spørsmål?»,
+a large one and where to meet the programme in the area.
 """
 
+import base64
 import datetime as dt
+import html
 
 import pandas as pd
 import streamlit as st
@@ -15,9 +21,11 @@ import streamlit as st
 from components import charts, filters, indicators as iv, money, shell, ui
 from components.data import q
 from components.i18n import lang, t
-from omradesatsing import formatting as fmt, read
+from components.packs import pack_buttons
+from omradesatsing import formatting as fmt, read, slides
 from omradesatsing.catalogue import in_language
 from omradesatsing.programme import HEADLINE_INDICATORS
+from omradesatsing.reports import qr
 from omradesatsing.takeaway import takeaway_for_areas
 from omradesatsing.vocabulary import STATUS_CARD_ORDER
 
@@ -27,7 +35,9 @@ shell.presentation_style()
 areas = q(read.places.areas)
 names = dict(zip(areas["slug"], areas["name"], strict=True))
 meta = q(read.indicators.indicators).set_index("key")
-SLIDES = ["intro", *[f"indicator:{k}" for k in HEADLINE_INDICATORS if k in meta.index], "money", "measures", "changes"]
+SLIDES = slides.slide_keys(k for k in HEADLINE_INDICATORS if k in meta.index)
+auto = slides.auto_seconds(st.query_params.get("auto"))
+filters.to_url("auto", None if auto is None else str(auto))  # kept while the slides change; a bad value dropped
 
 # --- Controls: previous / n of m / next, the area, exit --------------------------------------------
 if "lysbilde" not in st.session_state:
@@ -54,10 +64,36 @@ area = filters.selectbox(t("presentation.area"), list(area_labels), key="omrade"
                          label_visibility="collapsed", width=300)
 bar.page_link("pages/oversikt.py", label=t("presentation.exit"), icon=":material/close:")
 shown = in_work if area == ALL else [area]
+slug = None if area == ALL else area
+about = t("presentation.questions_all_place") if area == ALL else names[area]  # "about …": the QR's page
+pack_buttons(slug, key="presentasjon", where=bar)  # the meeting pack: the PowerPoint is the offline fallback
+phone = qr.phone_url(slug, lang())
+notes = [t("presentation.auto_running", seconds=auto)] if auto is not None else []
+if phone is None:  # for the operator only (the bar is not projected): never a code to this machine
+    notes.append(ui.plain(qr.missing_note(lang())))
+if notes:
+    bar.markdown("  \n".join(notes))
 # "All areas" means the areas in work, and says which they are.
 place = t("presentation.areas_in_work", names=", ".join(names[s] for s in in_work)) if area == ALL else names[area]
 place_md = (t("presentation.areas_in_work", names=", ".join(ui.plain(names[s]) for s in in_work)) if area == ALL
             else ui.plain(names[area]))  # inside markdown
+
+
+def qr_code(url: str, key: str) -> None:
+    """The QR code as an image named by its address (SVG in a data URI: st.html drops inline SVG)."""
+    svg = qr.qr_svg(url)
+    size = svg.split('width="', 1)[1].split('"', 1)[0]  # segno writes width and height, no viewBox: add one
+    svg = svg.replace("<svg ", f'<svg viewBox="0 0 {size} {size}" ', 1)
+    label = html.escape(t("presentation.qr_label", place=about, url=url), quote=True)
+    data = base64.b64encode(svg.encode()).decode()
+    st.container(key=key).html(f'<img src="data:image/svg+xml;base64,{data}" alt="{label}">')
+
+
+if auto is not None and number < len(SLIDES):  # the operator's note when paused (shell.PRESENTATION_KEYS)
+    st.container(key="omr_auto").html(f'<div data-omr-auto="{auto}" data-state="running">'
+                                      f'<p>{html.escape(t("presentation.auto_paused"))}</p></div>')
+if phone is not None and slide != slides.QUESTIONS:
+    qr_code(phone, "omr_qr")
 
 
 def lead(text: str) -> None:
@@ -190,6 +226,37 @@ elif slide == "measures":
     stale = mine["stale"]
     st.markdown(t("presentation.measures_stale", n=stale) if stale else t("presentation.measures_all_fresh"))
     footer(ui.source_line(t("presentation.measures_source"), fmt.date(dt.date.today(), lang()), True))
+
+elif slide == slides.QUESTIONS:
+    st.title(t("presentation.questions_title"))
+    left, right = st.columns([1.1, 2], gap="large") if phone else (None, st.container())
+    if phone:
+        with left:
+            qr_code(phone, "omr_qr_large")
+    with right:
+        found = [(a, c) for a, c in ((a, q(read.places.contacts, a)) for a in shown) if not c.empty]
+        if area != ALL and found:
+            c = found[0][1].iloc[0]
+            lines = [t("presentation.questions_contact", role=ui.plain(c.role), office=ui.plain(c.office))]
+            lines += [ui.plain(x) for x in (c.address, c.email, c.phone, c.opening_hours) if isinstance(x, str) and x]
+            st.markdown("  \n".join(lines))
+        elif found:
+            roles = sorted({r for _, c in found for r in c["role"]})
+            st.markdown(t("presentation.questions_contacts_all", role=ui.plain(", ".join(roles))) + "\n\n" + "\n".join(
+                f"- **{ui.plain(names[a])}**: {ui.plain(c.iloc[0].office)}" for a, c in found))
+        else:
+            st.markdown(t("presentation.questions_no_contact", place=place_md))
+        if phone:
+            st.markdown(t("presentation.questions_scan") + "  \n**" + ui.plain(phone.split("://", 1)[1]) + "**")
+            live = qr.live_url(slug, lang())
+            st.markdown(t("presentation.questions_live", place=ui.plain(about)) + "  \n**"
+                        + ui.plain(live.split("://", 1)[1]) + "**")
+        else:
+            st.markdown(t("presentation.questions_more", place=ui.plain(about)))
+    sources = sorted({x for _, c in found for x in c["source_title"].dropna()})
+    illustrative = any(bool(c["illustrative"].any()) for _, c in found)
+    footer(ui.source_line(", ".join(sources), None, illustrative) if found else
+           ui.source_line(t("presentation.questions_no_contact_source"), None, False))
 
 else:  # changes since the latest tertial report
     st.title(t("presentation.changes_title"))

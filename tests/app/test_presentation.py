@@ -9,7 +9,7 @@ from tests.app.conftest import assert_clean, open_page, text_of, ui
 
 pytestmark = pytest.mark.app
 
-N_SLIDES = 7  # intro, three headline indicators, money, measures, changes
+N_SLIDES = 8  # intro, three headline indicators, money, measures, changes, questions
 
 
 def charts(at):
@@ -228,3 +228,116 @@ def test_every_chart_on_the_slides_asks_for_text_of_26_px_or_more():
         assert all(v >= 26 for _, v in found), (number, found)
         for part in ("axis", "legend"):
             assert spec["config"][part]["labelFontSize"] >= 26
+
+
+# --- The QR code, the last slide and auto-advance (issue 26) -------------------------------------
+
+PUBLIC = "https://omradesatsing.example.no"
+
+
+def bare(text: str) -> str:
+    """Markdown as read: ``ui.plain``'s escapes and word joiners (no auto-links) taken out."""
+    return text.replace("\\", "").replace("\u2060", "")
+
+
+def qr_images(at) -> list[str]:
+    """The QR codes' <img> elements (their alt text names the address)."""
+    return [h.proto.body for h in at.html if "data:image/svg+xml" in h.proto.body]
+
+
+def test_slide_keys_end_with_the_questions_and_auto_accepts_five_seconds_to_ten_minutes():
+    from omradesatsing import slides
+
+    keys = slides.slide_keys(["a", "b"])
+    assert keys == ["intro", "indicator:a", "indicator:b", "money", "measures", "changes", slides.QUESTIONS]
+    assert [slides.auto_seconds(v) for v in ("5", "20", " 600 ", "600")] == [5, 20, 600, 600]
+    for bad in (None, "", "4", "0", "601", "9999", "-5", "+5", "2.5", "abc", "٣", "20s", "5" * 30):
+        assert slides.auto_seconds(bad) is None, bad
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_every_slide_has_a_qr_code_to_the_phone_page_of_its_area_and_language(monkeypatch, lang):
+    monkeypatch.setenv("OMRADESATSING_PUBLIC_URL", PUBLIC)
+    at = open_page("presentasjon", lang=lang)
+    for number in range(1, N_SLIDES):
+        go(at, number)
+        [img] = qr_images(at)
+        label = ui("presentation.qr_label", lang).format(place=ui("presentation.questions_all_place", lang),
+                                                         url=f"{PUBLIC}/telefon/alle-{lang}.html")
+        assert f'alt="{label}"' in img, number
+    choose(at, "olsvik")
+    go(at, 3)
+    [img] = qr_images(at)
+    assert f"{PUBLIC}/telefon/olsvik-{lang}.html" in img
+    assert ui("reports.qr_missing", lang).split(":")[0] not in text_of(at)
+
+
+def test_the_last_slide_has_the_large_qr_code_the_contact_and_where_to_find_more(monkeypatch):
+    from omradesatsing import read
+
+    monkeypatch.setenv("OMRADESATSING_PUBLIC_URL", PUBLIC)
+    at = choose(go(open_page("presentasjon"), N_SLIDES), "olsvik")
+    assert at.title[0].value == ui("presentation.questions_title")
+    [img] = qr_images(at)  # the large one only, not the corner's as well
+    assert f"{PUBLIC}/telefon/olsvik-nb.html" in img
+    body = bare(text_of(at))
+    contact = read.places.contacts(store(), "olsvik").iloc[0]
+    assert contact.office in body and contact.email in body and contact.opening_hours in body
+    assert contact.role in body  # the role, never a person's name (the table has none)
+    assert "omradesatsing.example.no/telefon/olsvik-nb.html" in body  # the address in words
+    assert "omradesatsing.example.no/omrade?omrade=olsvik&lang=nb" in body  # the live page
+    assert ui("common.illustrative") in body  # the contact details are examples
+    assert at.button(key="next").disabled
+    # all areas: every office in work, the programme's phone page
+    choose(at, "_alle")
+    body = text_of(at)
+    for slug in ("loddefjord", "olsvik", "solheim", "slettebakken"):
+        assert read.places.contacts(store(), slug).iloc[0].office in body
+    assert f"{PUBLIC}/telefon/alle-nb.html" in qr_images(at)[0]
+    # an ended area without an office says so instead of naming none
+    choose(at, "ytre-arna")
+    assert ui("presentation.questions_no_contact").format(place="Ytre Arna") in text_of(at)
+
+
+@pytest.mark.parametrize("url", [None, "http://localhost:8501"])
+def test_without_a_public_address_there_is_no_qr_code_and_the_operator_is_told(monkeypatch, url):
+    if url:
+        monkeypatch.setenv("OMRADESATSING_PUBLIC_URL", url)
+    else:
+        monkeypatch.delenv("OMRADESATSING_PUBLIC_URL", raising=False)
+    at = open_page("presentasjon")
+    for number in (1, N_SLIDES):
+        go(at, number)
+        assert qr_images(at) == []
+        assert ui("reports.qr_missing").format(variable="OMRADESATSING_PUBLIC_URL") in bare(text_of(at))
+        assert "localhost" not in text_of(at)
+    assert ui("presentation.questions_more").format(place=ui("presentation.questions_all_place")) in text_of(at)
+
+
+def test_the_meeting_pack_buttons_are_in_the_operators_bar():
+    at = open_page("presentasjon")
+    keys = {b.key for b in at.get("download_button")}
+    assert {"presentasjon_pdf", "presentasjon_pptx"} <= keys
+
+
+def auto_elements(at) -> list[str]:
+    return [h.proto.body for h in at.html if "<div data-omr-auto" in h.proto.body]
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("20", 20), ("5", 5), ("600", 600), ("4", None), ("601", None),
+                                              ("abc", None), ("", None)])
+def test_auto_param_draws_the_interval_for_the_page_script_or_is_dropped(raw, seconds):
+    at = open_page("presentasjon")
+    at.query_params["auto"] = raw
+    at.run()
+    assert_clean(at)
+    if seconds is None:
+        assert auto_elements(at) == [] and "auto" not in at.query_params
+        return
+    [el] = auto_elements(at)
+    assert f'data-omr-auto="{seconds}"' in el and ui("presentation.auto_paused") in el
+    assert ui("presentation.auto_running").format(seconds=seconds) in text_of(at)
+    step(at, "next")
+    assert at.query_params["auto"] == str(seconds)  # kept while the slides change
+    go(at, N_SLIDES)
+    assert auto_elements(at) == []  # the last slide: nothing more to advance to
