@@ -86,7 +86,7 @@ def measures(slug: str) -> None:
         stale = f"{prog.stale_mark(r.stale)} ·" if r.stale else ""  # ⚠ beside the status, then the name
         items.append(f"- {ui.status_badge(r.status)}{stale} **{ui.plain(r.name)}** "
                      f"({t('programme.subprogramme').lower()} {r.subprogramme_number}){mark}")
-    st.markdown("\n".join(items))  # one list: one element, not one per measure
+    st.markdown("\n\n".join(items))  # one (loose) list: one element, not one per measure
 
 
 def investments(slug: str) -> None:
@@ -190,8 +190,8 @@ def publications(slug: str) -> None:
             bits.append(ui.plain(r.publisher))
         if isinstance(r.note, str) and r.note:
             bits.append(ui.plain(r.note))
-        items.append(f"- **{ui.plain(r.title)}**  \n{' · '.join(bits)}{_mark(r.illustrative)}")
-    st.markdown("\n".join(items))
+        items.append(f"- **{ui.in_own_language(r.title, r.language)}**  \n{' · '.join(bits)}{_mark(r.illustrative)}")
+    st.markdown("\n".join(items), unsafe_allow_html=True)  # only the lang marks: the texts are ui.plain
     st.caption(" · ".join(ui.source_line(s) for s in sorted(set(pubs["source_title"].dropna()))))
 
 

@@ -35,6 +35,19 @@ _AUTO_MARKUP = re.compile(r"(?<=:)(?=//)|(?<=:)(?=(?:\\?[\w+/\-])+\\?:)|(?<=[\w.
 _WHITESPACE = re.compile(r"\s+")
 
 
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}$")
+
+
+def in_own_language(text, language: str | None) -> str:
+    """``plain(text)`` for markdown that allows HTML, marked with its language when that is not the page's
+    (WCAG 3.1.2: a screen reader then reads an English title in English, and the page's language checks
+    know it is meant)."""
+    shown = plain(text)
+    if not isinstance(language, str) or not _LANGUAGE_TAG.match(language) or language == lang():
+        return shown
+    return f'<span lang="{language}">{shown}</span>'
+
+
 def plain(text) -> str:
     """User-entered or stored free text made safe inside Streamlit markdown (st.markdown, st.caption,
     st.subheader, a metric's label or help, a catalogue text's parameter): it shows as typed.

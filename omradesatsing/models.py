@@ -544,6 +544,9 @@ class Publication(Base):
     year_end: Mapped[int | None] = mapped_column(Integer)
     publisher: Mapped[str | None] = mapped_column(Text)  # journal or institution
     note: Mapped[str | None] = mapped_column(Text)
+    # The title's language (nb, nn, en …): a title in another language than the page is marked as such
+    # (WCAG 3.1.2), so a screen reader reads it in its own language.
+    language: Mapped[str] = mapped_column(String(5), default="nb")
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
 

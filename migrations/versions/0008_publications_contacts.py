@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column('year_end', sa.Integer(), nullable=True),
         sa.Column('publisher', sa.Text(), nullable=True),
         sa.Column('note', sa.Text(), nullable=True),
+        sa.Column('language', sa.String(length=5), nullable=False),
         sa.Column('source_id', sa.Integer(), nullable=False),
         sa.Column('illustrative', sa.Boolean(), nullable=False),
         sa.CheckConstraint("kind IN ('article', 'book', 'research', 'phd')", name=op.f('ck_publication_kind')),

@@ -171,15 +171,15 @@ def editions(store: Store, level: str) -> list[str]:
 
 
 
-PUBLICATION_COLUMNS = ["id", "title", "kind", "year_start", "year_end", "publisher", "note", "illustrative",
-                       "source_title"]
+PUBLICATION_COLUMNS = ["id", "title", "kind", "year_start", "year_end", "publisher", "note", "language",
+                       "illustrative", "source_title"]
 
 
 def publications(store: Store, slug: str | None = None) -> pd.DataFrame:
     """The programme's publications and research projects, newest first (by the first year, then the last),
     with their source. ``slug``: those about that area and the programme-wide ones (linked to no area)."""
     stmt = (select(Publication.id, Publication.title, Publication.kind, Publication.year_start, Publication.year_end,
-                   Publication.publisher, Publication.note, Publication.illustrative,
+                   Publication.publisher, Publication.note, Publication.language, Publication.illustrative,
                    Source.title.label("source_title"))
             .join(Source, Source.id == Publication.source_id)
             .order_by(Publication.year_start.desc(),

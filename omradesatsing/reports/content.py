@@ -219,7 +219,8 @@ def _publications(store: Store, slug: str, language: str) -> list[dict[str, Any]
     for r in read.places.publications(store, slug).itertuples():
         years = _years(r.year_start, r.year_end)
         details = ", ".join(str(x) for x in (r.publisher, years, r.note) if not _missing(x) and str(x))
-        out.append({"text": f"{tr(language, f'reports.kind_{r.kind}')}: «{r.title}» ({details})",
+        out.append({"kind": tr(language, f"reports.kind_{r.kind}"), "title": r.title, "details": details,
+                    "language": r.language if r.language != language else None,
                     "illustrative": bool(r.illustrative)})
     return out
 

@@ -656,23 +656,24 @@ def project_sources() -> dict[str, str]:
 
 # The programme's publications and research projects as its own presentation lists them («Publiseringer og
 # forskningsprosjekter», source ``bk-presentasjon-omradesatsing``), with the years as published; nothing added.
-# title, kind, first year, last year, journal or institution, note, the areas it is about (none: programme-wide)
+# title, kind, first year, last year, journal or institution, note, the areas it is about (none: programme-wide),
+# the title's language
 PUBLICATIONS = [
-    ("Bergen bygger sosial kapital", "article", 2017, None, None, None, []),
+    ("Bergen bygger sosial kapital", "article", 2017, None, None, None, [], "nb"),
     ("Negotiating obstacles in the making of a parkour site at Leitet", "article", 2018, None,
-     "Community Development Journal", None, ["loddefjord"]),  # Leitet is in Loddefjord
-    ("Offentlig sektor ph.d.", "phd", 2021, 2024, None, None, []),
-    ("Kollektiv mobilisering – samfunnsarbeid i teori og praksis", "book", 2022, None, None, None, []),
+     "Community Development Journal", None, ["loddefjord"], "en"),  # Leitet is in Loddefjord
+    ("Offentlig sektor ph.d.", "phd", 2021, 2024, None, None, [], "nb"),
+    ("Kollektiv mobilisering – samfunnsarbeid i teori og praksis", "book", 2022, None, None, None, [], "nb"),
     ("Følgeforskning Loddefjord og Olsvik", "research", 2022, 2026, "NORCE og NOVA", "kommer",
-     ["loddefjord", "olsvik"]),
+     ["loddefjord", "olsvik"], "nb"),
 ]
 
 
 def publications(ctx: Ctx, areas: dict[str, Area]) -> None:
     src = ctx.sources["bk-presentasjon-omradesatsing"]
-    for title, kind, start, end, publisher, note, slugs in PUBLICATIONS:
+    for title, kind, start, end, publisher, note, slugs, language in PUBLICATIONS:
         pub = Publication(title=title, kind=kind, year_start=start, year_end=end, publisher=publisher, note=note,
-                          source_id=src.id, illustrative=False)
+                          language=language, source_id=src.id, illustrative=False)
         pub.areas.extend(PublicationArea(area_id=areas[slug].id) for slug in slugs)
         ctx.session.add(pub)
     ctx.session.flush()

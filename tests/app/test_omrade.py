@@ -131,8 +131,9 @@ def test_participation_is_a_short_list_newest_first():
 def test_publications_of_the_area_and_the_programme_with_years_and_publisher():
     at = _area("loddefjord")
     body = text_of(at).replace("\\", "")
-    assert "**Negotiating obstacles in the making of a parkour site at Leitet**  \nArtikkel · 2018 · " \
-           "Community Development Journal" in body
+    # The English title is marked as English (WCAG 3.1.2).
+    assert '**<span lang="en">Negotiating obstacles in the making of a parkour site at Leitet</span>**  \n' \
+           "Artikkel · 2018 · Community Development Journal" in body
     assert "**Følgeforskning Loddefjord og Olsvik**  \nFølgeforskning · 2022–2026 · NORCE og NOVA · kommer" in body
     assert "Ph.d. · 2021–2024" in body and "Fagbok · 2022" in body
     assert "Områdesatsing: helhetlig innsats i utsatte byområder – presentasjon" in body

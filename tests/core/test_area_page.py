@@ -31,11 +31,12 @@ def _store(url: str) -> Store:
 def test_the_publications_are_the_five_on_the_programmes_slide_with_their_years(seeded_store):
     pubs = read.places.publications(_store(seeded_store))
     assert list(pubs.columns) == ["id", "title", "kind", "year_start", "year_end", "publisher", "note",
-                                  "illustrative", "source_title"]
+                                  "language", "illustrative", "source_title"]
     rows = {r.title: r for r in pubs.itertuples()}
     assert len(rows) == 5
     article = rows["Negotiating obstacles in the making of a parkour site at Leitet"]
     assert (article.kind, article.year_start, article.publisher) == ("article", 2018, "Community Development Journal")
+    assert article.language == "en" and set(pubs["language"]) == {"nb", "en"}  # the English title is marked
     assert pd.isna(article.year_end)
     assert (rows["Bergen bygger sosial kapital"].kind, rows["Bergen bygger sosial kapital"].year_start) == ("article", 2017)
     phd = rows["Offentlig sektor ph.d."]

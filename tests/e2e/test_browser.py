@@ -35,9 +35,11 @@ def menu_names(page) -> list[str]:
 
 
 # Material icons are ligatures: their DOM text is the icon's English name ("dashboard"), hidden
-# from screen readers. Read the text a person sees, without them.
+# from screen readers. Read the text a person sees, without them, and without text marked as another
+# language than the page's (an English title with lang="en", WCAG 3.1.2).
 _TEXT_JS = """el => { const c = el.cloneNode(true);
   c.querySelectorAll('[data-testid="stIconMaterial"], [aria-hidden="true"]').forEach(n => n.remove());
+  c.querySelectorAll('[lang]').forEach(n => { if (n.lang !== document.documentElement.lang) n.remove(); });
   document.body.appendChild(c); const t = c.innerText; c.remove(); return t; }"""
 
 

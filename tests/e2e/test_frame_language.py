@@ -26,8 +26,11 @@ PAGES = ["", "kart", "indikatorer", "investeringer", "delprogrammer?visning=endr
 
 COLLECT = """() => {
   const out = [];
+  // Text marked as another language (lang="en" on an English title: WCAG 3.1.2) is meant to be in it.
+  const page = document.documentElement.lang;
+  const other = (el) => { const own = el.closest('[lang]'); return own && own !== document.documentElement && own.lang !== page; };
   const hidden = (el) => el.closest('[aria-hidden="true"], [data-testid="stIconMaterial"], .material-symbols-rounded,'
-                                      + ' style, script, noscript');
+                                      + ' style, script, noscript') || other(el);
   for (const el of document.querySelectorAll('body *')) {
     if (hidden(el)) continue;
     for (const a of ['aria-label', 'title', 'placeholder', 'alt']) {
