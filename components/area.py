@@ -27,12 +27,6 @@ def _mark(flag) -> str:
     return f" {ui.illustrative_badge()}" if bool(flag) else ""
 
 
-def _years(start, end) -> str:
-    if end is None or pd.isna(end) or int(end) == int(start):
-        return str(int(start))
-    return f"{int(start)}–{int(end)}"
-
-
 def key_figures(slug: str) -> pd.DataFrame:
     """The key figures, each with its value, the judgement in the profile's words, Bergen's value, period,
     source and the Eksempeldata mark; a suppressed value says «Prikket» (hidden in the core)."""
@@ -185,7 +179,7 @@ def publications(slug: str) -> None:
     st.caption(t("area.publications_intro"))
     items = []
     for r in pubs.itertuples():
-        bits = [t("area.kind_" + r.kind), _years(r.year_start, r.year_end)]
+        bits = [t("area.kind_" + r.kind), fmt.years(r.year_start, r.year_end)]
         if isinstance(r.publisher, str) and r.publisher:
             bits.append(ui.plain(r.publisher))
         if isinstance(r.note, str) and r.note:

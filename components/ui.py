@@ -127,9 +127,7 @@ def illustrative_badge() -> str:
 def period_text(start_year, end_year) -> str:
     if end_year is None or pd.isna(end_year):
         return t("common.since", year=int(start_year))
-    if int(end_year) == int(start_year):
-        return str(int(start_year))
-    return f"{int(start_year)}–{int(end_year)}"
+    return fmt.years(start_year, end_year)
 
 
 def source_line(source: str | None, period: str | None = None, illustrative: bool = False) -> str:

@@ -26,6 +26,17 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or str(x) in {"<NA>", "nan", "NaT"}
 
 
+missing = _missing  # None, NaN, <NA>, NaT: for the core's writers of text (omradesatsing.reports)
+
+
+def years(start, end=None) -> str:
+    """A span of years as written on every page and in the packs: ``2019–2026``, or ``2018`` for one year
+    (no end, or the same)."""
+    if _missing(end) or int(end) == int(start):
+        return str(int(start))
+    return f"{int(start)}–{int(end)}"
+
+
 def number(x, decimals: int = 0, lang: str = "nb") -> str:
     """``1234.5`` → ``1 234,5`` (nb/nn) or ``1,234.5`` (en). Empty string for a missing value."""
     if _missing(x):

@@ -8,7 +8,6 @@ arrives hidden from ``read.indicators`` and stays «Prikket»).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,14 +21,12 @@ from omradesatsing.reports import qr
 from omradesatsing.takeaway import takeaway_for_areas
 from omradesatsing.vocabulary import STATUS_CARD_ORDER
 
+_missing = fmt.missing
+
 LARGEST_PROJECTS = 3
 MEASURES_LISTED = 6
 PARTICIPATION_LISTED = 4
 MILESTONES_LISTED = 3
-
-
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
 
 
 @dataclass
@@ -77,6 +74,7 @@ class AreaSummary:
 class Pack:
     language: str
     slug: str | None
+    place: str  # the area's name (the whole programme: its title)
     title: str
     state_line: str
     description: str
@@ -124,11 +122,10 @@ def trend_for(row, language: str) -> str:
 
 
 def _period(start_year, end_year, language: str) -> str:
+    """A programme's or project's period: «fra 2019» while open, else ``fmt.years``."""
     if _missing(end_year):
         return tr(language, "common.since", year=int(start_year))
-    if int(end_year) == int(start_year):
-        return str(int(start_year))
-    return f"{int(start_year)}–{int(end_year)}"
+    return fmt.years(start_year, end_year)
 
 
 def _float(x) -> float | None:
@@ -208,16 +205,10 @@ def _milestones(store: Store, slugs: list[str], today: dt.date, language: str) -
              "overdue": bool(r.overdue), "illustrative": bool(r.illustrative)} for r in rows.itertuples()]
 
 
-def _years(start, end) -> str:
-    if _missing(end) or int(end) == int(start):
-        return str(int(start))
-    return f"{int(start)}–{int(end)}"
-
-
 def _publications(store: Store, slug: str, language: str) -> list[dict[str, Any]]:
     out = []
     for r in read.places.publications(store, slug).itertuples():
-        years = _years(r.year_start, r.year_end)
+        years = fmt.years(r.year_start, r.year_end)
         details = ", ".join(str(x) for x in (r.publisher, years, r.note) if not _missing(x) and str(x))
         out.append({"kind": tr(language, f"reports.kind_{r.kind}"), "title": r.title, "details": details,
                     "language": r.language if r.language != language else None,
@@ -264,7 +255,8 @@ def area_pack(store: Store, slug: str, language: str = "nb", today: dt.date | No
                                   tr(language, "overview.area_bydel", bydel=a["bydel_name"] or "–")) if x)
     sources = sorted({f.source for f in figures if f.source} | {str(a["source_title"] or "")} - {""})
     return Pack(
-        language=language, slug=slug, title=tr(language, "reports.title_area", area=a["name"]), state_line=line,
+        language=language, slug=slug, place=a["name"], title=tr(language, "reports.title_area", area=a["name"]),
+        state_line=line,
         description=str(a["description"] or ""), generated=fmt.date(today, language), figures=figures,
         budget=money["budget"], spent=money["spent"], projects=money["projects"],
         money_illustrative=money["illustrative"], money_source=tr(language, "presentation.money_source"),
@@ -308,7 +300,7 @@ def programme_pack(store: Store, language: str = "nb", today: dt.date | None = N
                                  spent=fmt.million_kroner(r["spent_nok"] or 0, 1, language),
                                  illustrative=bool(r["any_illustrative"]), budget_nok=int(r["budget_nok"] or 0),
                                  spent_nok=int(r["spent_nok"] or 0), cells=cells))
-    in_work = tuple(a.slug for a in areas if a.state != tr(language, "state.ended"))
+    in_work = tuple(grid[(grid["area_slug"] != "_all") & (grid["state"] != "ended")]["area_slug"])
     city = read.indicators.indicators_gaps(store, HEADLINE_INDICATORS, in_work)
     figures = []
     for key in HEADLINE_INDICATORS:
@@ -327,7 +319,8 @@ def programme_pack(store: Store, language: str = "nb", today: dt.date | None = N
     grants = read.money.grant_summary(store)
     names = ", ".join(a.name for a in areas if a.slug in in_work)
     return Pack(
-        language=language, slug=None, title=tr(language, "reports.title_programme"),
+        language=language, slug=None, place=tr(language, "reports.title_programme"),
+        title=tr(language, "reports.title_programme"),
         state_line=tr(language, "presentation.areas_in_work", names=names),
         description=tr(language, "presentation.intro_lead"), generated=fmt.date(today, language), figures=figures,
         budget=money["budget"], spent=money["spent"], projects=money["projects"],

@@ -5,6 +5,7 @@ the file needs nothing from the network and can be served as a plain file."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import urllib.parse
 from pathlib import Path
@@ -42,8 +43,7 @@ def render(p: Pack, *, phone: bool = False, compact: bool = False) -> str:
     """The one-pager as a complete HTML document; ``phone``: the static phone page (a link to the live
     page, no QR code: it is what the QR opens)."""
     language = p.language
-    area_name = p.title.split(" – ")[0]
-    drawn = {f.key: charts.then_now(f, area_name, language) for f in p.figures} if p.slug else {}
+    drawn = {f.key: charts.then_now(f, p.place, language) for f in p.figures} if p.slug else {}
     chart_uris = {k: (svg_uri(v[0]), v[1]) if v else None for k, v in drawn.items()}
     money_chart = None
     if p.slug is None and p.areas:
@@ -58,6 +58,4 @@ def render(p: Pack, *, phone: bool = False, compact: bool = False) -> str:
 
 
 def _for_phone(p: Pack) -> Pack:
-    import dataclasses
-
     return dataclasses.replace(p, qr_svg=None, qr_note=None, live_url=live_href(p))

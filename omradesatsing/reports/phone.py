@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from omradesatsing import config
+from omradesatsing import config, read
 from omradesatsing.catalogue import LANGS
 from omradesatsing.read import Store
 from omradesatsing.reports import content, html, qr
@@ -58,7 +58,7 @@ def write_all(store: Store, target: Path | None = None) -> list[Path]:
     """Write every phone page (each area and the whole programme, in every language); returns the files."""
     target = target or folder()
     written = []
-    slugs = [None, *read_slugs(store)]
+    slugs = [None, *read.places.areas(store)["slug"]]
     for language in LANGS:
         for slug in slugs:
             page = html.render(content.pack(store, slug, language), phone=True)
@@ -66,12 +66,6 @@ def write_all(store: Store, target: Path | None = None) -> list[Path]:
             _write(path, page)
             written.append(path)
     return written
-
-
-def read_slugs(store: Store) -> list[str]:
-    from omradesatsing import read
-
-    return list(read.places.areas(store)["slug"])
 
 
 class Refresher:
