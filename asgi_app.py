@@ -112,7 +112,9 @@ _ENTRIES = sorted(f.name for f in _JS.glob("*.js") if f.name.startswith(tuple(f"
 # Once the first page has rendered and the browser is idle, every element bundle the app uses is imported
 # (fetched and evaluated, one per idle moment), so a later page or choice does not wait for one; deck.gl's,
 # 3 MB, only fetched and compiled (modulepreload): evaluating it would block a page without a map.
-_LATER = sorted(_closure(VEGA + DECK + tuple(f"{e}." for e in ELEMENTS)) - _BASE)
+# Markdown with HTML (an English title marked lang="en" on Område) loads rehype-raw when first shown.
+RAW_HTML = ("rehype-raw.",)
+_LATER = sorted(_closure(VEGA + DECK + RAW_HTML + tuple(f"{e}." for e in ELEMENTS)) - _BASE)
 _LATER_SCRIPT = ("""<script>(() => {
   const later = %s, entries = %s;
   const add = () => {
